@@ -1,0 +1,86 @@
+"""One source of truth for paths, seeds, class names and shared limits."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+SEED = 20261128
+
+# Fashion-MNIST label order (Xiao, Rasul and Vollgraf 2017).
+FASHION_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+# The shop's departments, and which one each Fashion-MNIST class belongs to.
+DEPARTMENTS = ("Tops", "Bottoms", "Dresses", "Outerwear", "Footwear", "Bags")
+CLASS_DEPARTMENT = {
+    "T-shirt/top": "Tops",
+    "Trouser": "Bottoms",
+    "Pullover": "Tops",
+    "Dress": "Dresses",
+    "Coat": "Outerwear",
+    "Sandal": "Footwear",
+    "Shirt": "Tops",
+    "Sneaker": "Footwear",
+    "Bag": "Bags",
+    "Ankle boot": "Footwear",
+}
+
+
+def assets_dir() -> Path:
+    """The assets folder; ``SHOPDL_ASSETS`` points it elsewhere (read on every call)."""
+    override = os.environ.get("SHOPDL_ASSETS")
+    return Path(override).expanduser().resolve() if override else REPO_DIR / "assets"
+
+
+def data_dir() -> Path:
+    return assets_dir() / "data"
+
+
+def models_dir() -> Path:
+    return assets_dir() / "models"
+
+
+def samples_dir() -> Path:
+    return assets_dir() / "samples"
+
+
+def fashion_mnist_dir() -> Path:
+    return data_dir() / "fashion_mnist"
+
+
+def reviews_path() -> Path:
+    return data_dir() / "reviews" / "womens_clothing_ecommerce_reviews.csv.gz"
+
+
+def catalog_path() -> Path:
+    return data_dir() / "catalog.csv"
+
+
+def demo_ratings_path() -> Path:
+    return data_dir() / "demo_ratings.csv"
+
+
+# Shipped checkpoints (in models_dir()), by the model name the pages and CLI use.
+MODEL_CHECKPOINTS = {
+    "SeedCNN": "vision_seed_cnn.pt",
+    "ProductCNN": "vision_product_cnn.pt",
+    "ReviewRNN": "text_review_rnn.pt",
+    "AttentionRNN": "text_attention_rnn.pt",
+}
+
+
+def checkpoint_path(model_name: str) -> Path:
+    return models_dir() / MODEL_CHECKPOINTS[model_name]

@@ -1,0 +1,86 @@
+"""Shared cached resources and the model-status registry used by the sidebar and home page."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import streamlit as st
+import torch
+
+from shopdl_core import config
+from shopdl_core.checkpoints import read_model_card
+from shopdl_core.device import describe_device, pick_device
+
+# Which models a cached loader has built in this server process (not user data: it only
+# feeds the sidebar's "loaded" status). Written under a lock: sessions run in threads.
+_loaded_models: set[str] = set()
+_loaded_lock = threading.Lock()
+
+
+def mark_loaded(model_name: str) -> None:
+    """Called by each cached model loader once it has built its model."""
+    with _loaded_lock:
+        _loaded_models.add(model_name)
+
+
+def is_loaded(model_name: str) -> bool:
+    with _loaded_lock:
+        return model_name in _loaded_models
+
+
+@st.cache_resource(show_spinner=False)
+def shared_device() -> torch.device:
+    """The one device every model in this server process runs on (``SHOPDL_DEVICE`` overrides)."""
+    return pick_device()
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    name: str
+    present: bool
+    loaded: bool
+    headline_name: str
+    headline_value: float | None
+    parameters: int | None
+    size_bytes: int | None
+    trained_on: str
+
+
+@st.cache_data(show_spinner=False)
+def _model_card(model_name: str, mtime: float) -> dict | None:
+    return read_model_card(config.checkpoint_path(model_name))
+
+
+def model_statuses() -> list[ModelStatus]:
+    """One status per shipped model, read from the checkpoints' .json sidecars (cheap)."""
+    statuses = []
+    for name in config.MODEL_CHECKPOINTS:
+        path = config.checkpoint_path(name)
+        card = _model_card(name, path.stat().st_mtime) if path.is_file() else None
+        headline = (card or {}).get("metrics", {}).get("headline", {})
+        statuses.append(ModelStatus(
+            name=name,
+            present=card is not None,
+            loaded=is_loaded(name),
+            headline_name=headline.get("name", ""),
+            headline_value=headline.get("value"),
+            parameters=(card or {}).get("parameters"),
+            size_bytes=(card or {}).get("size_bytes"),
+            trained_on=(card or {}).get("trained_on", ""),
+        ))
+    return statuses
+
+
+def format_bytes(size: int | None) -> str:
+    if size is None:
+        return "?"
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def device_label() -> str:
+    return describe_device(shared_device())

@@ -1,0 +1,17 @@
+"""The demo pages: one entry each, used by app.py's navigation and the home page's cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Demo:
+    page: str  # path of the page script, relative to the repo root
+    title: str
+    icon: str
+    summary: str
+    models: tuple[str, ...] = ()  # names in config.MODEL_CHECKPOINTS
+
+
+DEMOS: tuple[Demo, ...] = ()
