@@ -31,8 +31,8 @@ def pick_device(requested: str | None = None) -> torch.device:
         if _mps_available():
             return torch.device("mps")
         return torch.device("cpu")
-    kind, _, index = choice.partition(":")
-    if kind not in DEVICE_CHOICES or (index and not index.isdigit()):
+    kind, colon, index = choice.partition(":")
+    if kind not in DEVICE_CHOICES or (colon and not index.isdigit()):
         raise InputError(
             f"Unknown device {choice!r}: use one of cpu, cuda, cuda:N or mps (or leave it unset)."
         )
