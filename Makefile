@@ -24,6 +24,6 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji; \
 	fi
