@@ -1,0 +1,280 @@
+"""One Streamlit session over the app's own websocket protocol: what a browser tab does, minus drawing.
+
+The client sends ``BackMsg.rerun_script`` (the page and every widget value it holds) and reads the
+``ForwardMsg`` stream of that run: ``new_session`` opens the run, ``delta`` messages place elements
+at a path in the page tree, ``navigation`` lists the app's pages and ``script_finished`` (tagged
+with the run's id) closes it. Like the browser, it keeps the large elements it was sent and tells
+the server their hashes, so the server may send a ``ref_hash`` in their place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+from dataclasses import dataclass, field
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+RUN_TIMEOUT_S = 120  # a first run may load a model on a busy 2-core machine
+SIDEBAR = 1  # the first index of a delta path: 0 = main area, 1 = sidebar
+
+_FINISH_STATUS = {
+    ForwardMsg.FINISHED_SUCCESSFULLY: "success",
+    ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "success",
+    ForwardMsg.FINISHED_WITH_COMPILE_ERROR: "compile error",
+}
+
+
+class SessionError(Exception):
+    """The session cannot go on: the connection dropped, a run timed out, a widget is missing."""
+
+
+@dataclass(frozen=True)
+class RenderedElement:
+    kind: str  # the Element field ("markdown", "text_area", ...); alerts by format ("error", "info")
+    text: str  # what a reader sees: a body, a message, a table as CSV, or a widget's label
+    path: tuple[int, ...]  # delta path: (0 main | 1 sidebar, index, index in block, ...)
+    widget_id: str = ""  # Streamlit's id, "$$ID-<hash>-<user key>", for widgets and data editors
+    proto: object = field(default=None, repr=False, compare=False)  # the element's own message
+
+    @property
+    def user_key(self) -> str | None:
+        """The ``key=`` the page gave the widget, read from the id's suffix."""
+        if not self.widget_id:
+            return None
+        suffix = self.widget_id.split("-", maxsplit=2)[-1]
+        return None if suffix == "None" else suffix
+
+    @property
+    def in_sidebar(self) -> bool:
+        return self.path[:1] == (SIDEBAR,)
+
+
+@dataclass(frozen=True)
+class PageRun:
+    """The page as one script run left it."""
+
+    elements: list[RenderedElement]  # in page order
+    status: str  # "success", "compile error"
+    seconds: float  # from sending the request to script_finished
+    problems: list[str]  # failures outside the page tree: a compile error, a missing page
+
+    @property
+    def errors(self) -> list[str]:
+        """Everything a user would see as a failure: exception boxes, st.error, a failed run."""
+        found = [f"{e.kind}: {e.text}" for e in self.elements if e.kind in ("exception", "error")]
+        found += self.problems
+        if self.status != "success":
+            found.append(f"script finished with {self.status}")
+        return found
+
+    def widget(self, user_key: str) -> RenderedElement:
+        for element in self.elements:
+            if element.user_key == user_key:
+                return element
+        raise SessionError(f"no widget with key {user_key!r} on the page")
+
+    def texts(self, *kinds: str) -> list[str]:
+        """Texts of the main area's elements of these kinds (all kinds when none given)."""
+        return [e.text for e in self.elements if not e.in_sidebar and (not kinds or e.kind in kinds)]
+
+
+class AppSession:
+    """A browser tab's session: ``async with AppSession(url) as session: await session.open("images")``."""
+
+    def __init__(self, base_url: str, run_timeout_s: float = RUN_TIMEOUT_S):
+        self.stream_url = base_url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
+        self.run_timeout_s = run_timeout_s
+        self.pages: dict[str, str] = {}  # url path ("" for home) -> page script hash
+        self.last_run: PageRun | None = None
+        self._socket: ClientConnection | None = None
+        self._page_hash = ""
+        self._widget_states: dict[str, WidgetState] = {}  # what the browser would send back
+        self._cached_messages: dict[str, ForwardMsg] = {}  # hash -> message, for ref_hash
+
+    async def __aenter__(self) -> AppSession:
+        # max_size=None: a run may send a large image or table in one message.
+        self._socket = await connect(self.stream_url, subprotocols=["streamlit"], max_size=None)
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self._socket.close()
+
+    async def open(self, url_path: str = "") -> PageRun:
+        """Go to a page by its url path, as a deep link or a navigation click does."""
+        page_hash = self.pages.get(url_path, "")
+        return await self._run(page_hash=page_hash, page_name="" if page_hash else url_path)
+
+    async def set_values(self, values: dict[str, object], click: str | None = None) -> PageRun:
+        """Set widgets (by user key) to these values and, optionally, click a button, in one rerun."""
+        for user_key, value in values.items():
+            widget = self.last_run.widget(user_key)
+            self._widget_states[widget.widget_id] = widget_state(widget, value)
+        trigger = None
+        if click is not None:
+            trigger = WidgetState(id=self.last_run.widget(click).widget_id, trigger_value=True)
+        return await self._run(page_hash=self._page_hash, trigger=trigger)
+
+    async def _run(self, page_hash: str, page_name: str = "", trigger: WidgetState | None = None) -> PageRun:
+        request = BackMsg()
+        state = request.rerun_script
+        state.page_script_hash = page_hash
+        state.page_name = page_name
+        state.widget_states.widgets.extend(self._widget_states.values())
+        if trigger is not None:  # a click lasts one run, so it is not kept in _widget_states
+            state.widget_states.widgets.append(trigger)
+        state.cached_message_hashes.extend(self._cached_messages)
+        started = time.perf_counter()
+        try:
+            await self._socket.send(request.SerializeToString())
+            run = await asyncio.wait_for(self._read_run(), self.run_timeout_s)
+        except ConnectionClosed as exc:
+            raise SessionError(f"connection dropped: {exc}") from exc
+        except TimeoutError as exc:
+            raise SessionError(f"no script_finished within {self.run_timeout_s} s") from exc
+        self.last_run = PageRun(run.elements(), run.status, time.perf_counter() - started, run.problems)
+        # The browser forgets the values of widgets the run no longer shows.
+        shown = {element.widget_id for element in self.last_run.elements}
+        self._widget_states = {wid: ws for wid, ws in self._widget_states.items() if wid in shown}
+        return self.last_run
+
+    async def _read_run(self) -> _RunTree:
+        """Read messages until the run we asked for finishes; earlier runs' leftovers are skipped."""
+        run: _RunTree | None = None
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await self._socket.recv())
+            message = self._resolve_reference(message)
+            kind = message.WhichOneof("type")
+            if kind == "new_session":
+                # Also after st.rerun(): the run that follows replaces the page.
+                run = _RunTree(message.metadata.run.script_run_id)
+            elif run is None:
+                continue
+            elif kind == "navigation":
+                self.pages = {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
+                self._page_hash = message.navigation.page_script_hash
+            elif kind == "delta":
+                run.place(message)
+            elif kind == "page_not_found":
+                run.problems.append("page not found")
+            elif kind == "session_event" and message.session_event.HasField("script_compilation_exception"):
+                problem = message.session_event.script_compilation_exception
+                run.problems.append(f"{problem.type}: {problem.message}")
+            elif kind == "script_finished" and message.metadata.run.script_run_id == run.run_id:
+                if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the next new_session starts the run that counts
+                run.status = _FINISH_STATUS.get(message.script_finished, str(message.script_finished))
+                return run
+
+    def _resolve_reference(self, message: ForwardMsg) -> ForwardMsg:
+        if message.metadata.cacheable:
+            self._cached_messages[message.hash] = message
+        if message.WhichOneof("type") != "ref_hash":
+            return message
+        cached = self._cached_messages.get(message.ref_hash)
+        if cached is None:
+            raise SessionError(f"server referred to a message this client never got ({message.ref_hash})")
+        resolved = ForwardMsg()
+        resolved.CopyFrom(cached)
+        resolved.metadata.CopyFrom(message.metadata)  # the reference carries the new delta path
+        return resolved
+
+
+class _RunTree:
+    """The elements one run placed, by delta path; a later delta at a path replaces that subtree."""
+
+    def __init__(self, run_id: str):
+        self.run_id = run_id
+        self.status = ""
+        self.problems: list[str] = []
+        self._by_path: dict[tuple[int, ...], RenderedElement | None] = {}  # None: a block
+
+    def place(self, message: ForwardMsg) -> None:
+        path = tuple(message.metadata.delta_path)
+        for stale in [p for p in self._by_path if p[: len(path)] == path and len(p) > len(path)]:
+            del self._by_path[stale]
+        delta = message.delta
+        if delta.WhichOneof("type") == "new_element":
+            self._by_path[path] = describe(delta.new_element, path)
+        elif delta.WhichOneof("type") == "add_block":
+            self._by_path[path] = None
+
+    def elements(self) -> list[RenderedElement]:
+        return [self._by_path[path] for path in sorted(self._by_path) if self._by_path[path] is not None]
+
+
+def describe(element, path: tuple[int, ...]) -> RenderedElement:
+    kind = element.WhichOneof("type")
+    proto = getattr(element, kind)
+    widget_id = getattr(proto, "id", "")
+    if kind == "alert":
+        kind = type(proto).Format.Name(proto.format).lower()
+    return RenderedElement(kind, _readable_text(kind, proto), path, widget_id, proto)
+
+
+def _readable_text(kind: str, proto) -> str:
+    if kind == "exception":
+        return f"{proto.type}: {proto.message}"
+    if kind == "metric":
+        return " ".join(part for part in (proto.label, proto.body, proto.delta) if part)
+    if kind in ("dataframe", "table"):
+        return _arrow_as_csv(proto.arrow_data.data)
+    if kind == "imgs":
+        return " | ".join(image.caption for image in proto.imgs)
+    if kind == "code":
+        return proto.code_text
+    for name in ("body", "label", "text"):
+        if name in type(proto).DESCRIPTOR.fields_by_name:
+            return getattr(proto, name)
+    return ""
+
+
+def _arrow_as_csv(data: bytes) -> str:
+    if not data:
+        return ""
+    import pyarrow as pa  # installed with streamlit; imported here since most pages show no table
+    import pyarrow.csv
+
+    table = pa.ipc.open_stream(data).read_all()
+    sink = io.BytesIO()
+    pyarrow.csv.write_csv(table, sink)
+    return sink.getvalue().decode()
+
+
+def widget_state(widget: RenderedElement, value: object) -> WidgetState:
+    """The WidgetState a browser sends for this widget holding ``value``.
+
+    Option widgets take the option as displayed (its formatted string), sliders a list, and a
+    data editor a dict of edits ({"edited_rows": {row: {column: value}}, ...}).
+    """
+    state = WidgetState(id=widget.widget_id)
+    proto = widget.proto
+    if widget.kind in ("text_area", "text_input", "selectbox", "radio", "color_picker"):
+        state.string_value = str(value)
+    elif widget.kind == "dataframe":
+        state.string_value = value if isinstance(value, str) else json.dumps(value)
+    elif widget.kind == "checkbox":
+        state.bool_value = bool(value)
+    elif widget.kind == "number_input":
+        if proto.data_type == type(proto).INT:
+            state.int_value = int(value)
+        else:
+            state.double_value = float(value)
+    elif widget.kind == "slider" and proto.type != type(proto).SELECT_SLIDER:
+        state.double_array_value.data.extend(_as_list(value))
+    elif widget.kind in ("slider", "multiselect", "button_group"):
+        state.string_array_value.data.extend(str(item) for item in _as_list(value))
+    else:
+        raise SessionError(f"setting a {widget.kind} widget is not supported by this client")
+    return state
+
+
+def _as_list(value: object) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
