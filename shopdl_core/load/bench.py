@@ -1,0 +1,200 @@
+"""Many concurrent sessions repeating the demo interactions against a running app, and the figures.
+
+First one session runs every input once (warm-up: the models load, and the result of each input
+is recorded). Then ``sessions`` sessions run together until ``seconds`` have passed, each visiting
+the demos in turn and applying their inputs, with a think time between actions. Every result must
+equal the warm-up's for the same input: shared cached models must not mix up concurrent requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from shopdl_core.load.client import RUN_TIMEOUT_S, AppSession, PageRun, SessionError
+from shopdl_core.load.memory import PeakRssSampler, tree_rss_bytes
+from shopdl_core.load.scenarios import SCENARIOS, Scenario
+
+HARD_DEADLINE_GRACE_S = RUN_TIMEOUT_S + 10  # the last action of each session may still be running
+ERRORS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    url: str
+    sessions: int
+    seconds: float
+    think_s: float  # a session waits a random time between think_s / 2 and think_s between actions
+    server_pid: int | None  # for memory figures; None when the server is not ours to see
+
+
+@dataclass
+class BenchReport:
+    settings: BenchSettings
+    demos: list[Scenario] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    expected: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)  # warm-up results
+    interactions: Counter = field(default_factory=Counter)  # demo -> actions done
+    action_seconds: list[float] = field(default_factory=list)
+    open_seconds: list[float] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (where, what went wrong)
+    rss_start: int = 0
+    rss_one_session: int = 0
+    rss_all_sessions: int = 0
+    rss_peak: int = 0
+    wall_s: float = 0.0
+
+    def check(self, run: PageRun, where: str) -> bool:
+        """Record the run's errors; True when it had none."""
+        self.errors.extend((where, error) for error in run.errors)
+        return not run.errors
+
+
+def run_bench(settings: BenchSettings) -> BenchReport:
+    report = BenchReport(settings)
+    report.rss_start = tree_rss_bytes(settings.server_pid)
+    started = time.monotonic()
+    asyncio.run(_warm_up_then_load(report))
+    report.wall_s = time.monotonic() - started
+    return report
+
+
+async def _warm_up_then_load(report: BenchReport) -> None:
+    settings = report.settings
+    try:
+        async with AppSession(settings.url) as session:
+            await _warm_up(session, report)
+            report.rss_one_session = tree_rss_bytes(settings.server_pid)
+    except (SessionError, OSError) as exc:
+        report.errors.append(("warm-up session", str(exc)))
+        return
+    if not report.demos:
+        return
+    deadline = time.monotonic() + settings.seconds
+    sessions = [asyncio.create_task(_run_session(index, report, deadline)) for index in range(settings.sessions)]
+    with PeakRssSampler(settings.server_pid) as sampler:
+        await _sleep_until(deadline)
+        report.rss_all_sessions = tree_rss_bytes(settings.server_pid)  # every session is still connected here
+        _, still_running = await asyncio.wait(sessions, timeout=HARD_DEADLINE_GRACE_S)
+    for task in still_running:
+        task.cancel()
+        report.errors.append(("load", "a session was still running at the hard deadline"))
+    report.rss_peak = sampler.peak_bytes
+
+
+async def _warm_up(session: AppSession, report: BenchReport) -> None:
+    report.check(await session.open(), "home")
+    for scenario in SCENARIOS:
+        if scenario.url_path not in session.pages:
+            report.skipped.append(f"{scenario.demo}: page '{scenario.url_path}' is not in the app yet")
+            continue
+        report.check(await session.open(scenario.url_path), f"warm-up, open {scenario.demo}")
+        for index, values in enumerate(scenario.inputs):
+            where = f"warm-up, {scenario.demo} input {index}"
+            run = await session.set_values(values)
+            result = scenario.result(run)
+            if report.check(run, where) and not result:
+                report.errors.append((where, f"no {'/'.join(scenario.result_kinds)} result rendered"))
+            report.expected[(scenario.demo, index)] = result
+        report.demos.append(scenario)
+
+
+async def _run_session(index: int, report: BenchReport, deadline: float) -> None:
+    """Visit the demos in turn (each session starts at a different one), one input per visit."""
+    settings = report.settings
+    rng = random.Random(index)
+    demos = report.demos
+    try:
+        async with AppSession(settings.url) as session:
+            await _think(rng, settings.think_s)
+            report.check(await session.open(), f"session {index}, home")
+            visit = index
+            while time.monotonic() < deadline:
+                scenario = demos[visit % len(demos)]
+                input_index = (visit // len(demos)) % len(scenario.inputs)
+                where = f"session {index}, {scenario.demo} input {input_index}"
+                run = await session.open(scenario.url_path)
+                report.open_seconds.append(run.seconds)
+                report.check(run, where)
+                await _think(rng, settings.think_s)
+                run = await session.set_values(scenario.inputs[input_index])
+                report.action_seconds.append(run.seconds)
+                report.interactions[scenario.demo] += 1
+                expected = report.expected[(scenario.demo, input_index)]
+                if report.check(run, where) and scenario.result(run) != expected:
+                    report.errors.append((where, f"result differs from a single session's: "
+                                                 f"got {scenario.result(run)}, expected {expected}"))
+                await _think(rng, settings.think_s)
+                visit += 1
+    except (SessionError, OSError) as exc:
+        report.errors.append((f"session {index}", f"session ended: {exc}"))
+
+
+async def _think(rng: random.Random, think_s: float) -> None:
+    await asyncio.sleep(rng.uniform(think_s / 2, think_s))
+
+
+async def _sleep_until(moment: float) -> None:
+    await asyncio.sleep(max(0.0, moment - time.monotonic()))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``fraction`` of values at or below it."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(len(ordered) * fraction - 1e-9))  # - 1e-9: float products like 0.95 * 100
+    return ordered[rank - 1]
+
+
+def format_report(report: BenchReport) -> str:
+    settings = report.settings
+    lines = [
+        f"ShopDL load bench against {settings.url}: {settings.sessions} sessions for {settings.seconds:g} s, "
+        f"think time {settings.think_s / 2:g}-{settings.think_s:g} s between actions",
+    ]
+    lines += [f"skipped  {note}" for note in report.skipped]
+    per_demo = ", ".join(f"{demo.demo} {report.interactions[demo.demo]}" for demo in report.demos)
+    total = sum(report.interactions.values())
+    lines += [
+        f"demos            {', '.join(demo.demo for demo in report.demos) or 'none'} "
+        f"({len(report.expected)} fixed inputs, results of a single warm-up session recorded)",
+        f"sessions         {settings.sessions}",
+        f"interactions     {total} ({per_demo or 'none'}); {len(report.open_seconds)} page opens; "
+        f"{total / settings.seconds:.1f} interactions/s",
+        f"errors           {len(report.errors)}",
+        f"action latency   {_latency_line(report.action_seconds)}  (widget change to script_finished)",
+        f"open latency     {_latency_line(report.open_seconds)}  (navigation to a demo page)",
+    ]
+    if settings.server_pid:
+        lines.append(
+            f"server RSS       at start {_mb(report.rss_start)} · after warm-up, 1 session "
+            f"{_mb(report.rss_one_session)} · with {settings.sessions} sessions {_mb(report.rss_all_sessions)} · "
+            f"peak {_mb(report.rss_peak)}"
+        )
+    else:
+        lines.append("server RSS       unknown (the server process is not visible to this user)")
+    # The same failure tends to repeat in every session: show each once, with how often and where first.
+    first_seen = {}
+    for where, what in report.errors:
+        first_seen.setdefault(what, where)
+    counts = Counter(what for _, what in report.errors)
+    for what, count in counts.most_common(ERRORS_SHOWN):
+        lines.append(f"  {count} x {what}  (first: {first_seen[what]})")
+    if len(counts) > ERRORS_SHOWN:
+        lines.append(f"  ... and {len(counts) - ERRORS_SHOWN} more kinds of error")
+    lines.append(f"wall time        {report.wall_s:.1f} s")
+    return "\n".join(lines)
+
+
+def _latency_line(seconds: list[float]) -> str:
+    if not seconds:
+        return "no samples"
+    return (f"p50 {percentile(seconds, 0.50):.3f} s  p95 {percentile(seconds, 0.95):.3f} s  "
+            f"max {max(seconds):.3f} s")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB"

@@ -1,0 +1,39 @@
+"""The demo interactions the load bench repeats: one row per demo page, read from its real widget keys.
+
+Each input is one user action: the widgets it sets (by the ``key=`` the page gives them) in a
+single rerun. The result of an action is the text of the rendered elements of ``result_kinds`` in
+the page's main area (the sidebar's model status changes as models load, so it is left out). A
+demo whose page is not in the app's navigation yet is skipped with a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shopdl_core.load.client import PageRun
+
+
+@dataclass(frozen=True)
+class Scenario:
+    demo: str
+    url_path: str  # the page's url path in the app (Streamlit's default: the file's stem)
+    inputs: tuple[dict[str, object], ...]  # widget values by user key, one action each
+    result_kinds: tuple[str, ...]
+
+    def result(self, run: PageRun) -> tuple[str, ...]:
+        return tuple(run.texts(*self.result_kinds))
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        demo="reviews",
+        url_path="reviews",
+        inputs=(
+            {"review_text": "Great quality, fits perfectly and the colour is lovely. Would buy again."},
+            {"review_text": "Terrible. It ripped the first day and the seller never answered."},
+            {"review_text": "Nice fabric but it runs large; I had to return it."},
+        ),
+        # Verdicts, P(positive) bars and the attention highlight of both models.
+        result_kinds=("markdown", "progress", "info", "warning"),
+    ),
+)

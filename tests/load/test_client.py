@@ -1,0 +1,80 @@
+"""The protocol client and the load bench against a real `streamlit run app.py` on loopback."""
+
+import asyncio
+
+import pytest
+
+from shopdl_core.__main__ import main
+from shopdl_core.load.bench import percentile
+from shopdl_core.load.client import AppSession
+from shopdl_core.load.scenarios import SCENARIOS
+from shopdl_core.load.server import running_app
+from shopdl_core.ui.demos import DEMOS
+
+# url path of each demo page in the app's navigation (the page file's stem, Streamlit's default)
+DEMO_URL_PATHS = {demo.page.rsplit("/", 1)[-1].removesuffix(".py") for demo in DEMOS}
+LANDED_SCENARIOS = [scenario for scenario in SCENARIOS if scenario.url_path in DEMO_URL_PATHS]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with running_app() as app:
+        yield app.url
+
+
+async def _open_home(url):
+    async with AppSession(url) as session:
+        run = await session.open()
+        return session.pages, run
+
+
+async def _two_inputs(url, scenario):
+    async with AppSession(url) as session:
+        await session.open(scenario.url_path)
+        return [await session.set_values(values) for values in scenario.inputs[:2]]
+
+
+@pytest.mark.e2e
+def test_home_renders_with_every_page_in_navigation(app_url):
+    pages, run = asyncio.run(_open_home(app_url))
+    assert run.status == "success" and run.errors == []
+    assert run.texts("heading")[0] == "🛍️ ShopDL"
+    assert any(element.in_sidebar and element.text.startswith("Device:") for element in run.elements)
+    assert set(pages) == {"", *DEMO_URL_PATHS}
+
+
+@pytest.mark.e2e
+def test_opening_a_missing_page_is_reported(app_url):
+    async def open_missing():
+        async with AppSession(app_url) as session:
+            return await session.open("no-such-page")
+
+    assert "page not found" in asyncio.run(open_missing()).errors
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("scenario", LANDED_SCENARIOS, ids=lambda scenario: scenario.demo)
+def test_changing_a_widget_changes_the_result(app_url, scenario):
+    first, second = asyncio.run(_two_inputs(app_url, scenario))
+    assert first.errors == [] and second.errors == []
+    assert scenario.result(first) and scenario.result(second)
+    assert scenario.result(first) != scenario.result(second)
+    widget_key = next(iter(scenario.inputs[1]))
+    assert second.widget(widget_key).widget_id.endswith(f"-{widget_key}")
+
+
+@pytest.mark.e2e
+def test_short_bench_run_has_no_errors(app_url, capsys):
+    status = main(["bench", "app", "--sessions", "3", "--seconds", "5", "--think", "0.4", "--url", app_url])
+    summary = capsys.readouterr().out
+    assert "errors           0" in summary, summary
+    assert status == 0
+    assert "sessions         3" in summary
+    assert "action latency   p50" in summary
+
+
+def test_percentile_is_nearest_rank():
+    values = [float(v) for v in range(1, 21)]
+    assert percentile(values, 0.50) == 10.0
+    assert percentile(values, 0.95) == 19.0
+    assert percentile([3.0], 0.95) == 3.0
