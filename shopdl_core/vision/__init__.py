@@ -1,0 +1,1 @@
+"""Product images: a CNN that classifies, tags and finds similar products (Fashion-MNIST)."""

@@ -1,0 +1,172 @@
+"""Bring a shopper's product photo to the training distribution of the CNNs.
+
+Fashion-MNIST images are 28 x 28 grayscale, a light object on a black background, the
+object's longer side filling the frame (measured on the test set: 27.9 of 28 pixels on
+average) and its brightest pixel at 255. Shop photos are colour, any size and orientation,
+usually a dark-ish object on a light background. ``prepare_product_photo`` validates the
+bytes with Pillow, then: EXIF orientation, first frame, alpha flattened onto white,
+grayscale, inverted when the background is light, background removed and contrast
+stretched, cropped to the object, padded to a square, resized to 28 x 28.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from shopdl_core.catalog import COLOURS
+from shopdl_core.errors import InputError
+from shopdl_core.vision.data import IMAGE_SIZE
+
+# Decompression bombs: a few-KB PNG can declare 50,000 x 50,000 pixels (7.5 GB decoded).
+# The size is read from the header and checked before any pixel is decoded.
+MAX_PIXELS = 36_000_000  # 36 megapixels, e.g. 6000 x 6000
+_LIMIT = (f"the limit is {MAX_PIXELS // 1_000_000} megapixels (e.g. 6000 x 6000), which guards the "
+          "server against decompression bombs. Resize the photo and try again.")
+MIN_SIDE = 16  # pixels; below this there is no product to see
+# Formats Pillow may open: what shops and phones produce ("JPEG" also opens phones' MPO files).
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+WORK_SIZE = 256  # photos are reduced to at most this many pixels a side before the maths
+# Object pixels are those at least this fraction of the stretched range above the background.
+OBJECT_THRESHOLD = 0.1
+MIN_CONTRAST = 12.0  # grey levels (of 255) the object must stand out from the background
+MARGIN = 0.02  # of the object's longer side, on each side of the square (training: about 0)
+
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as Pillow's "L"
+_COLOUR_NAMES = tuple(COLOURS)
+_COLOUR_VALUES = np.array([COLOURS[name] for name in _COLOUR_NAMES], dtype=np.float32)  # (11, 3)
+
+
+@dataclass(frozen=True)
+class PreparedPhoto:
+    photo: Image.Image  # RGB, upright, transparency on white, at most WORK_SIZE a side: for display
+    pixels: np.ndarray  # (28, 28) uint8, light object on black: the model input before normalise()
+    dominant_colour: str  # a name from catalog.COLOURS, read from the colour photo
+    original_size: tuple[int, int]  # (width, height) as uploaded
+    inverted: bool  # True when the background was light (the usual shop photo)
+
+
+def _decode(data: bytes, name: str) -> tuple[Image.Image, tuple[int, int]]:
+    """Validated, upright first frame, decoded at a reduced size where the format allows."""
+    if not data:
+        raise InputError(f"{name} is empty (0 bytes): choose a PNG, JPEG or WebP photo.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise InputError(
+                    f"{name} is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} megapixels); {_LIMIT}"
+                )
+            if min(width, height) < MIN_SIDE:
+                raise InputError(
+                    f"{name} is only {width} x {height} pixels: too small to show a product. "
+                    f"Use a photo at least {MIN_SIDE} x {MIN_SIDE} pixels."
+                )
+            # JPEG can decode at 1/2, 1/4 or 1/8 scale directly: a large photo then costs a
+            # fraction of the time. Animated files decode their first frame (the current one).
+            image.draft(None, (WORK_SIZE, WORK_SIZE))
+            image.load()
+            return ImageOps.exif_transpose(image), (width, height)
+    except UnidentifiedImageError as exc:
+        raise InputError(
+            f"{name} is not an image Pillow can read: the content is not a PNG, JPEG, WebP, GIF, "
+            "BMP or TIFF picture, whatever its name says."
+        ) from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # Pillow refuses sizes far above its own limit while reading the header.
+        raise InputError(f"{name} declares far more pixels than any photo; {_LIMIT}") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise InputError(
+            f"{name} could not be decoded ({exc}): the file is truncated or damaged. Export it again."
+        ) from exc
+
+
+def _colour_and_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """RGB (H, W, 3) and gray (H, W) float32 in [0, 255] at working size, alpha on white."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        # 16-bit grayscale: Pillow's convert("L") would clip everything above 255 to white.
+        deep = np.asarray(image, dtype=np.float32).clip(0, 65535) / 257.0
+        image = Image.fromarray(deep, mode="F")
+        image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR)
+        gray = np.asarray(image, dtype=np.float32)
+        return np.repeat(gray[..., None], 3, axis=2), gray
+    # CMYK, palette, 1-bit, LA, YCbCr and the rest: Pillow converts them to RGB(A) correctly.
+    image = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.BILINEAR)
+    rgba = np.asarray(image, dtype=np.float32)
+    rgb = rgba[..., :3]
+    if rgba.shape[2] == 4:
+        alpha = rgba[..., 3:] / 255.0
+        rgb = rgb * alpha + 255.0 * (1.0 - alpha)
+    return rgb, rgb @ _LUMA
+
+
+def _name_colour(rgb: np.ndarray) -> str:
+    """The catalogue colour nearest (in RGB) to the median of rgb pixels (M, 3)."""
+    median = np.median(rgb, axis=0)
+    return _COLOUR_NAMES[int(np.argmin(((_COLOUR_VALUES - median) ** 2).sum(1)))]
+
+
+def _square(strength: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Crop strength (H, W) to the mask's bounding box and pad it to a centred square."""
+    rows = np.flatnonzero(mask.any(1))
+    cols = np.flatnonzero(mask.any(0))
+    crop = strength[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    height, width = crop.shape
+    side = int(round(max(height, width) * (1 + 2 * MARGIN)))
+    square = np.zeros((side, side), dtype=np.float32)
+    top, left = (side - height) // 2, (side - width) // 2
+    square[top:top + height, left:left + width] = crop
+    return square
+
+
+def prepare_product_photo(data: bytes, name: str = "The photo") -> PreparedPhoto:
+    """Validate and preprocess one photo's bytes; InputError says what is wrong with a bad one."""
+    image, original_size = _decode(data, name)
+    rgb, gray = _colour_and_gray(image)
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    background = float(np.median(border))
+    inverted = background > 127.5
+    # strength: how far each pixel stands out from the background towards "object",
+    # 0 on the background; a dark product on white becomes light on black.
+    strength = (background - gray) if inverted else (gray - background)
+    peak = float(np.percentile(strength, 99.9))
+    if peak < MIN_CONTRAST:
+        raise InputError(
+            f"{name} shows no product that stands out from its background (the picture is nearly "
+            "uniform). Photograph the product on a plain background of a different shade."
+        )
+    strength = np.clip(strength * (255.0 / peak), 0.0, 255.0)
+    mask = strength > OBJECT_THRESHOLD * 255.0
+    # The colour of the product's strongest half, from the colour photo, not the gray input.
+    strong = mask & (strength >= np.median(strength[mask]))
+    dominant = _name_colour(rgb[strong])
+    small = Image.fromarray(_square(strength, mask), mode="F").resize(
+        (IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS
+    )
+    small = np.clip(np.asarray(small), 0.0, None)
+    # Fashion-MNIST images all reach 255; a thin object loses brightness when shrunk.
+    pixels = np.round(small * (255.0 / max(float(small.max()), 1e-6))).astype(np.uint8)
+    return PreparedPhoto(
+        photo=Image.fromarray(rgb.round().astype(np.uint8), mode="RGB"),
+        pixels=pixels,
+        dominant_colour=dominant,
+        original_size=original_size,
+        inverted=inverted,
+    )
+
+
+def read_photo_file(path: Path | str) -> bytes:
+    """The bytes of an image file given on the command line; InputError when unreadable."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path} could not be read: {exc.strerror or exc}.") from exc
