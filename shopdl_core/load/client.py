@@ -226,6 +226,8 @@ def _readable_text(kind: str, proto) -> str:
         return " ".join(part for part in (proto.label, proto.body, proto.delta) if part)
     if kind in ("dataframe", "table"):
         return _arrow_as_csv(proto.arrow_data.data)
+    if kind == "vega_lite_chart":  # a chart's text is its data: what it plots, not how
+        return "\n".join(_arrow_as_csv(dataset.data.data) for dataset in proto.datasets)
     if kind == "imgs":
         return " | ".join(image.caption for image in proto.imgs)
     if kind == "code":

@@ -26,6 +26,13 @@ class Scenario:
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
+        demo="images",
+        url_path="images",
+        inputs=({"image_sample": "Sneaker 1"}, {"image_sample": "Bag 2"}, {"image_sample": "Ankle boot 3"}),
+        # The predicted class, its tags, the similar products and the top-3 probabilities' chart data.
+        result_kinds=("heading", "markdown", "vega_lite_chart"),
+    ),
+    Scenario(
         demo="reviews",
         url_path="reviews",
         inputs=(
