@@ -1,0 +1,1 @@
+"""Review sentiment: tokeniser, vocabulary, recurrent models with attention, training, scoring."""

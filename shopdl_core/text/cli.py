@@ -1,0 +1,155 @@
+"""``train text``, ``evaluate text``, ``predict review`` and ``bench text``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+
+import torch
+
+from shopdl_core import config
+from shopdl_core.device import describe_device, pick_device
+from shopdl_core.errors import CheckpointError, InputError
+from shopdl_core.text.data import data_fingerprint, load_splits
+from shopdl_core.text.model import CELLS
+from shopdl_core.text.predict import SentimentModel, load_sentiment_model
+from shopdl_core.text.train import (MODEL_CHOICES, EpochReport, TrainConfig, evaluate_splits,
+                                    save_text_model, train_text_model)
+
+BENCH_SINGLE_RUNS = 200
+
+
+def add_commands(targets: dict) -> None:
+    train = targets["train"].add_parser("text", help="train a review sentiment model (ReviewRNN or AttentionRNN)")
+    train.add_argument("--model", choices=sorted(MODEL_CHOICES), default="attention")
+    train.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    train.add_argument("--cell", choices=sorted(CELLS), default="gru",
+                       help="recurrent cell (gru was best on validation; see the README)")
+    train.add_argument("--seed", type=int, default=config.SEED, help="seeds the split and the training")
+    train.add_argument("--device", default=None, help="cpu, cuda or mps (default: SHOPDL_DEVICE, else best)")
+    train.add_argument("--output", default=None, help="checkpoint path (default: the shipped one in assets/models)")
+    train.set_defaults(func=run_train)
+
+    evaluate = targets["evaluate"].add_parser("text", help="test-split metrics and the 3-star score spread")
+    evaluate.add_argument("--model", choices=[*sorted(MODEL_CHOICES), "both"], default="both")
+    evaluate.add_argument("--device", default=None)
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(func=run_evaluate)
+
+    predict = targets["predict"].add_parser("review", help="score reviews read from stdin, one per line")
+    predict.add_argument("--model", choices=sorted(MODEL_CHOICES), default="attention")
+    predict.add_argument("--device", default=None)
+    predict.add_argument("--json", action="store_true", help="one JSON line per review")
+    predict.set_defaults(func=run_predict)
+
+    bench = targets["bench"].add_parser("text", help="latency of one review and batched throughput")
+    bench.add_argument("--device", default=None, help="default: the CPU, and CUDA too where present")
+    bench.set_defaults(func=run_bench)
+
+
+def _model_names(choice: str) -> list[str]:
+    return list(MODEL_CHOICES.values()) if choice == "both" else [MODEL_CHOICES[choice]]
+
+
+def _print_epoch(report: EpochReport) -> None:
+    mark = " *" if report.improved else ""
+    print(f"epoch {report.epoch}/{report.epochs}  train loss {report.train_loss:.4f}  "
+          f"val loss {report.val_loss:.4f}  val balanced acc {report.val_balanced_accuracy:.4f}  "
+          f"val macro-F1 {report.val_macro_f1:.4f}  {report.seconds:.0f}s{mark}", flush=True)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    if args.epochs < 1:
+        raise InputError("--epochs must be at least 1.")
+    device = pick_device(args.device)
+    name = MODEL_CHOICES[args.model]
+    print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
+    trained = train_text_model(name, TrainConfig(epochs=args.epochs, seed=args.seed), device,
+                               {"cell": args.cell}, on_progress=_print_epoch)
+    path = save_text_model(trained, name, args.output)
+    test = trained.metrics["test"]
+    print(f"best epoch {trained.result.best_epoch}, {trained.result.seconds:.0f}s; test accuracy "
+          f"{test['accuracy']:.4f}, balanced accuracy {test['balanced_accuracy']:.4f}, "
+          f"macro-F1 {test['macro_f1']:.4f}\nwrote {path}")
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    device = pick_device(args.device)
+    current = data_fingerprint()
+    report = {}
+    for name in _model_names(args.model):
+        scorer = load_sentiment_model(name, device)
+        # Test metrics only mean something on the data and split the model was trained with.
+        if scorer.fingerprint != current:
+            raise CheckpointError(f"{name} was trained on review data {scorer.fingerprint}, the data "
+                                  f"in assets is {current}: retrain it with `train text`.")
+        splits = load_splits(scorer.split_seed)
+        report[name] = evaluate_splits(scorer.model, scorer.vocab, splits, device)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    for name, result in report.items():
+        test, mixed = result["test"], result["mixed_3_star"]
+        print(f"{name}: accuracy {test['accuracy']:.4f}  balanced accuracy {test['balanced_accuracy']:.4f}  "
+              f"macro-F1 {test['macro_f1']:.4f}  confusion [[TN FP] [FN TP]] {test['confusion_matrix']}")
+        spread = ", ".join(f"{b}: {s:.0%}" for b, s in zip(mixed["bins"], mixed["share"]))
+        print(f"  3-star reviews (n={mixed['n']}): P(positive) {spread}; "
+              f"{mixed['share_predicted_positive']:.0%} called positive")
+    return 0
+
+
+def run_predict(args: argparse.Namespace) -> int:
+    scorer = load_sentiment_model(MODEL_CHOICES[args.model], pick_device(args.device))
+    failures = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        text = line.rstrip("\r\n")
+        try:
+            result = scorer.score(text)
+        except InputError as exc:
+            failures += 1
+            print(json.dumps({"line": number, "error": str(exc)}) if args.json
+                  else f"line {number}: error: {exc}", flush=True)
+            continue
+        if args.json:
+            print(json.dumps({"line": number, **result.to_dict()}, ensure_ascii=False), flush=True)
+        else:
+            print(f"line {number}: {result.label} (P(positive) {result.prob_positive:.3f}, "
+                  f"{result.unknown_share:.0%} unknown words)", flush=True)
+    return 1 if failures else 0
+
+
+def _bench_one(scorer: SentimentModel, reviews: list[str]) -> dict:
+    for text in reviews[:20]:  # warm-up: first calls allocate and pick kernels
+        scorer.score(text)
+    latencies = []
+    for text in reviews[:BENCH_SINGLE_RUNS]:
+        start = time.perf_counter()
+        scorer.score(text)
+        if scorer.device.type == "cuda":
+            torch.cuda.synchronize()
+        latencies.append((time.perf_counter() - start) * 1000)
+    start = time.perf_counter()
+    scorer.score_many(reviews, batch_size=256)
+    seconds = time.perf_counter() - start
+    return {"median_ms": statistics.median(latencies), "p90_ms": statistics.quantiles(latencies, n=10)[-1],
+            "throughput_per_s": len(reviews) / seconds, "batch_reviews": len(reviews)}
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    devices = [pick_device(args.device)] if args.device else [torch.device("cpu")]
+    if args.device is None and torch.cuda.is_available():
+        devices.append(torch.device("cuda"))
+    reviews = list(load_splits().test["text"])
+    print(f"{len(reviews)} test reviews; latency = one review end to end (tokenise, forward, "
+          f"attention), median of {BENCH_SINGLE_RUNS}; throughput = all of them in batches of 256. "
+          "ReviewRNN is the baseline beside AttentionRNN.")
+    for device in devices:
+        for name in MODEL_CHOICES.values():
+            figures = _bench_one(load_sentiment_model(name, device), reviews)
+            print(f"{describe_device(device):24s} {name:13s} median {figures['median_ms']:6.2f} ms  "
+                  f"p90 {figures['p90_ms']:6.2f} ms  throughput {figures['throughput_per_s']:8.0f} reviews/s")
+    return 0

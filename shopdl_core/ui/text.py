@@ -1,0 +1,63 @@
+"""Streamlit helpers for the review demo: cached model loaders and the attention highlight.
+
+Every token a user typed goes through ``html.escape`` before it is placed in HTML, so a
+review containing ``<script>`` or ``<img onerror=...>`` is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from shopdl_core.text.predict import ReviewScore, SentimentModel, load_sentiment_model
+from shopdl_core.ui.common import mark_loaded, shared_device
+
+# Highlight colour (the theme's primary, #c2410c) as RGB; the alpha channel carries the weight.
+_HIGHLIGHT_RGB = "194, 65, 12"
+
+
+@st.cache_resource(show_spinner="Loading the review model…")
+def load_text_model(name: str) -> SentimentModel:
+    """One shared copy of each review model per server process, already in eval mode.
+
+    A missing or damaged checkpoint raises CheckpointError, which is not cached: the page
+    shows it and the next run tries again.
+    """
+    model = load_sentiment_model(name, shared_device())
+    mark_loaded(name)
+    return model
+
+
+def _alpha(weight: float, strongest: float) -> float:
+    # Relative to the review's strongest weight: in a long review every weight is small, and
+    # an absolute scale would leave the whole text pale.
+    return round(0.85 * weight / strongest, 3) if strongest > 0 else 0.0
+
+
+def highlight_html(score: ReviewScore) -> str:
+    """The tokens as escaped spans, shaded by attention weight; unknown words are underlined."""
+    weights = score.weights or [0.0] * len(score.tokens)
+    strongest = max(weights, default=0.0)
+    spans = []
+    for token, weight, known in zip(score.tokens, weights, score.known):
+        style = f"background: rgba({_HIGHLIGHT_RGB}, {_alpha(weight, strongest)}); padding: 1px 3px; border-radius: 3px;"
+        if not known:
+            style += " text-decoration: underline dotted #6b7280;"
+        label = f"weight {weight:.3f}" if score.weights else "no attention in this model"
+        title = f"{label}{'' if known else ', unknown word'}"
+        spans.append(f'<span style="{style}" title="{html.escape(title)}">{html.escape(token)}</span>')
+    return f'<div style="line-height: 2.1; font-size: 1.02rem;">{" ".join(spans)}</div>'
+
+
+def legend_html() -> str:
+    """The colour scale of the highlight, and what the dotted underline means."""
+    return (
+        '<div style="display: flex; align-items: center; gap: 8px; font-size: 0.85rem; color: #4b5563;">'
+        "<span>low attention</span>"
+        f'<span style="width: 140px; height: 12px; border-radius: 3px; background: linear-gradient('
+        f'to right, rgba({_HIGHLIGHT_RGB}, 0), rgba({_HIGHLIGHT_RGB}, 0.85));"></span>'
+        "<span>the review's highest weight</span>"
+        '<span style="margin-left: 16px; text-decoration: underline dotted #6b7280;">unknown word</span>'
+        "</div>"
+    )

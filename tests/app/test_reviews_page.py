@@ -1,0 +1,91 @@
+"""AppTest of pages/reviews.py: examples, highlighting, escaping, bad input, CSV batch mode."""
+
+import pytest
+
+from shopdl_core.text.predict import MAX_TOKENS
+from tests.conftest import open_app
+
+PAGE = "pages/reviews.py"
+
+
+@pytest.fixture(scope="module")
+def page():
+    # One app per module: the first run loads both models; later tests set widgets and rerun.
+    return open_app(PAGE)
+
+
+def _markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _type(at, text):
+    at.text_area(key="review_text").set_value(text)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_default_review_gets_a_label_a_bar_and_a_highlight(page):
+    assert not page.exception and not page.error
+    text = _markdown(page)
+    assert "👍 positive" in text
+    assert text.count("rgba(194, 65, 12,") > 10  # attention shading on the words
+    assert "low attention" in text  # the legend
+    assert len(page.get("progress")) == 2  # one probability bar per model
+
+
+def test_clicking_the_negative_example_scores_it_negative(page):
+    page.button(key="example_negative").click().run()
+    assert not page.exception
+    assert page.text_area(key="review_text").value.startswith("Very disappointed")
+    assert _markdown(page).count("👎 negative") == 2  # both models agree
+
+
+def test_script_and_img_tags_are_escaped_never_rendered(page):
+    _type(page, 'Nice dress <script>alert("x")</script> <img src=x onerror=alert(1)>')
+    text = _markdown(page)
+    assert "<script" not in text and "<img" not in text
+    assert "&lt;</span> <span" in text and ">script</span>" in text
+    assert ">onerror</span>" in text and "&quot;" in text
+
+
+@pytest.mark.parametrize("blank", ["", "   \n  "])
+def test_empty_text_shows_an_error(page, blank):
+    _type(page, blank)
+    assert any("empty" in e.value for e in page.error)
+
+
+def test_very_long_text_is_cut_with_a_message(page):
+    _type(page, "Lovely soft dress. " * 200)
+    assert any(f"the first {MAX_TOKENS}" in i.value for i in page.info)
+
+
+def test_emoji_and_non_latin_text_says_how_many_words_it_knew(page):
+    _type(page, "这件衣服非常好 😍😍 отличное платье")
+    warning = " ".join(w.value for w in page.warning)
+    assert "English shop reviews" in warning and "knew only 0 of" in warning
+
+
+def test_csv_batch_scores_rows_and_offers_a_download(page):
+    _type(page, "Love it!")
+    csv = "id,comment,stars\n1,Love it! Fits perfectly.,5\n2,Cheap and it tore after one wash.,1\n3,,3\n"
+    page.file_uploader(key="review_csv").upload("reviews.csv", csv.encode("utf-16"), "text/csv")
+    page.run()
+    assert not page.exception and not page.error
+    assert page.selectbox(key="review_column").value == "comment"
+    page.button(key="score_csv").click().run()
+    assert not page.exception
+    table = page.dataframe[0].value
+    assert table["sentiment"].tolist() == ["positive", "negative", ""]
+    assert any("were not scored" in w.value for w in page.warning)
+    assert page.text_area(key="review_text").value == "Love it!"  # the typed review is kept
+
+
+def test_csv_without_a_text_column_gets_a_message_and_keeps_the_review():
+    at = open_app(PAGE)
+    _type(at, "Great coat, warm and stylish.")
+    at.file_uploader(key="review_csv").upload("numbers.csv", b"id,stars\n1,5\n2,1\n", "text/csv")
+    at.run()
+    assert not at.exception
+    assert any("No column of the CSV holds text" in e.value for e in at.error)
+    assert "👍 positive" in _markdown(at)

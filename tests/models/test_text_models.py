@@ -1,0 +1,149 @@
+"""The shipped review models: they load, reach their floors, and behave on the command line."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+from shopdl_core import config
+from shopdl_core.__main__ import main
+from shopdl_core.checkpoints import read_model_card
+from shopdl_core.text.data import data_fingerprint, load_splits
+from shopdl_core.text.metrics import binary_metrics
+from shopdl_core.text.predict import load_sentiment_model
+from shopdl_core.text.train import TrainConfig, evaluate_splits, train_text_model
+
+# Short reviews of things other than clothes, written for this test (1 = positive). The
+# shipped models never saw them: they check that sentiment carries over to other products.
+OUT_OF_DOMAIN = [
+    ("The phone arrived quickly and works perfectly.", 1),
+    ("Battery life is amazing, easily lasts two days.", 1),
+    ("Screen cracked after one week, total waste of money.", 0),
+    ("The charger stopped working after three days.", 0),
+    ("Great headphones, the sound is crisp and clear.", 1),
+    ("These earbuds keep disconnecting, very frustrating.", 0),
+    ("The food was delicious and the staff were friendly.", 1),
+    ("Cold food, rude waiter, we will not be coming back.", 0),
+    ("Best pizza I have had in years!", 1),
+    ("The soup was bland and overpriced.", 0),
+    ("We waited an hour and the order was still wrong.", 0),
+    ("Lovely little cafe, highly recommend the cake.", 1),
+    ("The hotel room was spotless and the bed was so comfortable.", 1),
+    ("Dirty bathroom and a noisy room, never again.", 0),
+    ("Friendly reception and a beautiful view from the balcony.", 1),
+    ("The hotel was nothing like the pictures, very disappointing.", 0),
+    ("Delivery was fast and the package was well protected.", 1),
+    ("My parcel arrived late and the box was damaged.", 0),
+    ("The courier never showed up and nobody answered my emails.", 0),
+    ("Customer service was helpful and solved my problem in minutes.", 1),
+    ("Terrible customer support, they kept me on hold forever.", 0),
+    ("I love this blender, it makes perfect smoothies.", 1),
+    ("The vacuum broke the first time I used it.", 0),
+    ("Works as described, I am very happy with it.", 1),
+    ("Do not buy this, it is cheap junk.", 0),
+    ("The book was boring and I could not finish it.", 0),
+    ("A wonderful story, I could not put it down!", 1),
+    ("The game is fun and my kids love it.", 1),
+    ("Poor quality, it fell apart after a few uses.", 0),
+    ("Excellent value for the price, would buy again.", 1),
+    ("I returned it because it did not work at all.", 0),
+    ("Not worth the money.", 0),
+    ("Really impressed with the build quality.", 1),
+    ("The app crashes every time I open it.", 0),
+    ("Easy to set up and the instructions were clear.", 1),
+    ("I am disappointed, it looks nothing like the photo.", 0),
+    ("Absolutely fantastic service, thank you!", 1),
+    ("The seller was dishonest and the item was used.", 0),
+    ("Comfortable seats and a smooth flight.", 1),
+    ("The flight was delayed and they lost my luggage.", 0),
+]
+FLOORS = {"ReviewRNN": 0.88, "AttentionRNN": 0.92}  # test-split balanced accuracy
+OUT_OF_DOMAIN_FLOOR = 0.75  # a lexicon baseline (VADER) scores about this on such sentences
+NAMES = tuple(FLOORS)
+
+
+@pytest.fixture(scope="module")
+def scorers():
+    return {name: load_sentiment_model(name) for name in NAMES}
+
+
+@pytest.fixture(scope="module")
+def test_metrics(scorers):
+    splits = load_splits(scorers["AttentionRNN"].split_seed)
+    return {name: evaluate_splits(s.model, s.vocab, splits, "cpu") for name, s in scorers.items()}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_shipped_checkpoint_matches_its_data_and_card(scorers, name):
+    scorer = scorers[name]
+    assert scorer.fingerprint == data_fingerprint()
+    assert scorer.split_seed == config.SEED
+    card = read_model_card(config.checkpoint_path(name))
+    assert card["metrics"]["headline"]["name"] == "balanced accuracy"
+    assert card["size_bytes"] < 5 * 1024 * 1024
+    assert "train reviews" in card["trained_on"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_shipped_models_reach_their_floors_on_the_test_split(test_metrics, name):
+    test = test_metrics[name]["test"]
+    assert test["n"] == 1982
+    assert test["balanced_accuracy"] >= FLOORS[name]
+    assert test["macro_f1"] >= FLOORS[name] - 0.06
+
+
+@pytest.mark.slow
+def test_attention_model_is_at_least_as_good_as_the_plain_rnn(test_metrics):
+    assert (test_metrics["AttentionRNN"]["test"]["balanced_accuracy"]
+            >= test_metrics["ReviewRNN"]["test"]["balanced_accuracy"])
+
+
+@pytest.mark.slow
+def test_three_star_reviews_land_between_the_two_classes(test_metrics):
+    mixed = test_metrics["AttentionRNN"]["mixed_3_star"]
+    assert mixed["n"] > 2000
+    assert 0.2 < mixed["share_predicted_positive"] < 0.8
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_out_of_domain_sanity_set(scorers, name):
+    scores = scorers[name].score_many([text for text, _ in OUT_OF_DOMAIN])
+    labels = np.array([label for _, label in OUT_OF_DOMAIN])
+    metrics = binary_metrics(labels, np.array([s.prob_positive for s in scores]))
+    assert metrics["accuracy"] >= OUT_OF_DOMAIN_FLOOR, metrics
+
+
+def test_predict_review_json_scores_each_line_and_reports_empty_ones(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("Love it, fits perfectly!\n\nCheap fabric, it tore. <b>no</b>\n"))
+    status = main(["predict", "review", "--json"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert status == 1  # one line failed, the others were still scored
+    assert [line["line"] for line in lines] == [1, 2, 3]
+    assert lines[0]["label"] == "positive" and lines[2]["label"] == "negative"
+    assert "empty" in lines[1]["error"]
+    assert lines[2]["tokens"][-4:] == ["<", "/", "b", ">"]
+    assert sum(lines[0]["attention"]) == pytest.approx(1.0, abs=1e-3)
+    assert 0.0 <= lines[0]["unknown_share"] <= 1.0
+
+
+@pytest.mark.slow
+def test_evaluate_text_json_reports_both_models(capsys):
+    assert main(["evaluate", "text", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    for name in NAMES:
+        assert set(report[name]) == {"test", "mixed_3_star"}
+        assert report[name]["test"]["confusion_matrix"][0][0] > 0
+
+
+def test_a_short_training_run_lowers_the_loss():
+    splits = load_splits()
+    small = splits.__class__(
+        train=splits.train.groupby("label").head(150), val=splits.val.head(100),
+        test=splits.test.head(50), mixed=splits.mixed.head(20), seed=splits.seed, fingerprint="",
+    )
+    trained = train_text_model("AttentionRNN", TrainConfig(epochs=3, patience=3, batch_size=32), "cpu",
+                               {"embed_dim": 16, "hidden_dim": 12, "attention_dim": 8}, splits=small)
+    losses = [report.train_loss for report in trained.result.history]
+    assert len(losses) == 3 and losses[-1] < losses[0]

@@ -1,0 +1,65 @@
+import pandas as pd
+import pytest
+import torch
+
+from shopdl_core.text.data import encode_texts, pad_batch, review_text, split_reviews, training_examples
+from shopdl_core.text.tokenize import PAD_ID, UNK_ID, Vocabulary
+
+
+@pytest.mark.parametrize("title, body, expected", [
+    ("Love it", "Soft and warm", "Love it. Soft and warm"),
+    ("Love it!", "Soft", "Love it! Soft"),
+    (float("nan"), "Soft", "Soft"),
+    ("Just the title", float("nan"), "Just the title"),
+    ("  ", float("nan"), ""),
+])
+def test_review_text_joins_title_and_body(title, body, expected):
+    assert review_text(title, body) == expected
+
+
+def _frame(n_pos=90, n_neg=30, n_mixed=7):
+    ratings = [5] * (n_pos // 2) + [4] * (n_pos - n_pos // 2) + [1] * (n_neg // 2) + [2] * (n_neg - n_neg // 2) + [3] * n_mixed
+    labels = [1 if r >= 4 else 0 if r <= 2 else -1 for r in ratings]
+    return pd.DataFrame({"text": [f"review {i}" for i in range(len(ratings))],
+                         "title": ["" if i % 2 else f"title {i}" for i in range(len(ratings))],
+                         "rating": ratings, "label": labels})
+
+
+def test_split_is_stratified_disjoint_and_keeps_3_star_apart():
+    splits = split_reviews(_frame(), seed=1)
+    assert (len(splits.train), len(splits.val), len(splits.test)) == (96, 12, 12)
+    for part in (splits.train, splits.val, splits.test):
+        assert part["label"].mean() == pytest.approx(0.75)  # same class share as the whole
+    texts = [set(part["text"]) for part in (splits.train, splits.val, splits.test)]
+    assert not (texts[0] & texts[1] or texts[0] & texts[2] or texts[1] & texts[2])
+    assert len(splits.mixed) == 7 and set(splits.mixed["rating"]) == {3}
+
+
+def test_split_is_fixed_by_its_seed():
+    frame = _frame()
+    assert split_reviews(frame, seed=3).test["text"].tolist() == split_reviews(frame, seed=3).test["text"].tolist()
+    assert split_reviews(frame, seed=3).test["text"].tolist() != split_reviews(frame, seed=4).test["text"].tolist()
+
+
+def test_training_examples_add_titles_and_one_sentence_per_longer_review():
+    train = pd.DataFrame({
+        "text": ["Love it. Soft and warm fabric! Fits well too.", "Bad.", "Too small for me. Sent it back today."],
+        "title": ["Love it", "", "Too small"],
+        "label": [1, 0, 0],
+    })
+    texts, labels = training_examples(train, with_sentences=False)
+    assert texts == [*train["text"], "Love it", "Too small"] and labels.tolist() == [1, 0, 0, 1, 0]
+    texts, labels = training_examples(train, seed=5)
+    # One sentence of at least three words from each review with two or more such sentences.
+    assert texts[5] in ("Soft and warm fabric!", "Fits well too.") and labels[5] == 1
+    assert texts[6] in ("Too small for me.", "Sent it back today.") and labels[6] == 0
+    assert len(texts) == 7 and training_examples(train, seed=5)[0] == texts
+
+
+def test_encode_texts_cuts_to_max_tokens_and_pad_batch_pads():
+    vocab = Vocabulary(["<pad>", "<unk>", "good", "!"])
+    ids = encode_texts(["Good good good!", "meh", "\u200b"], vocab, max_tokens=3)
+    assert ids == [[2, 2, 2], [UNK_ID], [UNK_ID]]
+    padded, lengths = pad_batch([[2, 3], [2], [3, 2, 2]])
+    assert padded.tolist() == [[2, 3, PAD_ID], [2, PAD_ID, PAD_ID], [3, 2, 2]]
+    assert lengths.tolist() == [2, 1, 3] and padded.dtype == torch.int64
