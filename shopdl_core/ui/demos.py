@@ -15,6 +15,8 @@ class Demo:
 
 
 DEMOS: tuple[Demo, ...] = (
+    Demo("pages/recommend.py", "Recommendations", "🧭",
+         "Edit who rated what: collaborative, content and hybrid filtering rank products and say why."),
     Demo("pages/reviews.py", "Review sentiment", "💬",
          "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",
          models=("ReviewRNN", "AttentionRNN")),

@@ -1,0 +1,31 @@
+"""Shared widgets: the product card every demo can show."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import streamlit as st
+
+from shopdl_core import catalog
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def plain(text: str) -> str:
+    """User text made inert for st.markdown: HTML escaped, markdown punctuation backslashed."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def render_product_card(product_id: str, headline: str, reasons: list[str] | tuple[str, ...] = ()) -> None:
+    """A bordered card: picture, name, category and price, a headline (score), and reasons.
+
+    ``headline`` and ``reasons`` are shown as plain text (they may hold shoppers' names).
+    """
+    product = catalog.load_catalog().loc[product_id]
+    with st.container(border=True):
+        st.image(catalog.product_picture(product_id), width=112)
+        st.markdown(f"**{plain(product['name'])}**  \n{plain(product['category'])} · €{product['price']:.2f}")
+        st.markdown(f"**{plain(headline)}**")
+        for reason in reasons:
+            st.caption(plain(reason))
