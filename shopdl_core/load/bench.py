@@ -92,15 +92,23 @@ async def _warm_up(session: AppSession, report: BenchReport) -> None:
         if scenario.url_path not in session.pages:
             report.skipped.append(f"{scenario.demo}: page '{scenario.url_path}' is not in the app yet")
             continue
-        report.check(await session.open(scenario.url_path), f"warm-up, open {scenario.demo}")
-        for index, values in enumerate(scenario.inputs):
-            where = f"warm-up, {scenario.demo} input {index}"
-            run = await session.set_values(values)
-            result = scenario.result(run)
-            if report.check(run, where) and not result:
-                report.errors.append((where, f"no {'/'.join(scenario.result_kinds)} result rendered"))
-            report.expected[(scenario.demo, index)] = result
-        report.demos.append(scenario)
+        try:
+            await _record_expected_results(session, scenario, report)
+        except SessionError as exc:  # e.g. a widget the table names is not on the page: skip this demo
+            report.errors.append((f"warm-up, {scenario.demo}", str(exc)))
+        else:
+            report.demos.append(scenario)
+
+
+async def _record_expected_results(session: AppSession, scenario: Scenario, report: BenchReport) -> None:
+    report.check(await session.open(scenario.url_path), f"warm-up, open {scenario.demo}")
+    for index, values in enumerate(scenario.inputs):
+        where = f"warm-up, {scenario.demo} input {index}"
+        run = await session.set_values(values)
+        result = scenario.result(run)
+        if report.check(run, where) and not result:
+            report.errors.append((where, f"no {'/'.join(scenario.result_kinds)} result rendered"))
+        report.expected[(scenario.demo, index)] = result
 
 
 async def _run_session(index: int, report: BenchReport, deadline: float) -> None:

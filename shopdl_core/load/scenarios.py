@@ -26,6 +26,18 @@ class Scenario:
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
+        demo="recommendations",
+        url_path="recommend",
+        # The page opens on the hybrid method, where alpha is enabled; each input sets both widgets.
+        inputs=(
+            {"recsys_shopper": "Ana", "recsys_alpha": 0.2},
+            {"recsys_shopper": "Dev", "recsys_alpha": 0.8},
+            {"recsys_shopper": "Grace", "recsys_alpha": 0.5},
+        ),
+        # The signal note, the product cards with their scores and reasons, and the charts' data.
+        result_kinds=("info", "warning", "markdown", "vega_lite_chart"),
+    ),
+    Scenario(
         demo="images",
         url_path="images",
         inputs=({"image_sample": "Sneaker 1"}, {"image_sample": "Bag 2"}, {"image_sample": "Ankle boot 3"}),
