@@ -78,7 +78,7 @@ async def _warm_up_then_load(report: BenchReport) -> None:
     sessions = [asyncio.create_task(_run_session(index, report, deadline)) for index in range(settings.sessions)]
     with PeakRssSampler(settings.server_pid) as sampler:
         await _sleep_until(deadline)
-        report.rss_all_sessions = tree_rss_bytes(settings.server_pid)  # every session is still connected here
+        report.rss_all_sessions = tree_rss_bytes(settings.server_pid)  # sessions finish their last action now
         _, still_running = await asyncio.wait(sessions, timeout=HARD_DEADLINE_GRACE_S)
     for task in still_running:
         task.cancel()
@@ -134,12 +134,19 @@ async def _run_session(index: int, report: BenchReport, deadline: float) -> None
                 report.interactions[scenario.demo] += 1
                 expected = report.expected[(scenario.demo, input_index)]
                 if report.check(run, where) and scenario.result(run) != expected:
-                    report.errors.append((where, f"result differs from a single session's: "
-                                                 f"got {scenario.result(run)}, expected {expected}"))
+                    report.errors.append((where, _first_difference(scenario.result(run), expected)))
                 await _think(rng, settings.think_s)
                 visit += 1
     except (SessionError, OSError) as exc:
         report.errors.append((f"session {index}", f"session ended: {exc}"))
+
+
+def _first_difference(got: tuple[str, ...], expected: tuple[str, ...]) -> str:
+    for position, (got_text, expected_text) in enumerate(zip(got, expected)):
+        if got_text != expected_text:
+            return (f"result differs from a single session's, text {position}: got {got_text[:200]!r}, "
+                    f"expected {expected_text[:200]!r}")
+    return f"result differs from a single session's: {len(got)} texts, expected {len(expected)}"
 
 
 async def _think(rng: random.Random, think_s: float) -> None:
