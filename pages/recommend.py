@@ -24,7 +24,7 @@ st.caption("1 to 5 stars (half stars allowed), blank = not rated. Add shoppers a
 labels = ui.demo_products()
 edited = st.data_editor(
     ui.editor_base(), key=ui.EDITOR_KEY, num_rows="dynamic", hide_index=True,
-    column_config=ui.editor_columns(), width="stretch",
+    column_config=ui.editor_columns(), width="stretch", placeholder="",
 )
 ui.remember(edited)
 reset_column, download_column, upload_column = st.columns([1, 1, 2])

@@ -48,7 +48,7 @@ def catalog_item_features(catalog: pd.DataFrame, product_ids: list[str] | tuple[
 
 @dataclass(frozen=True)
 class LikedItems:
-    """Why one product scored as it did: the shopper's rated items, strongest pull first."""
+    """Why one product scored as it did: the shopper's rated items that pulled it up."""
 
     products: np.ndarray  # (n,) indices of rated products
     similarity: np.ndarray  # (n,) their feature similarity to the scored product
@@ -75,8 +75,8 @@ class ContentFilter:
         return SignalPrediction(rating=rating, available=available)
 
     def liked_items(self, shopper: int, product: int) -> LikedItems:
-        """The rated items behind one prediction, ordered by how much each pulled it up."""
+        """The rated items that pulled one prediction up (similar and liked), strongest first."""
         rated = np.flatnonzero(self.values[shopper] > 0)
-        similarity = self.item_similarity[product, rated]
-        order = np.argsort(-(similarity * self.likes[shopper, rated]), kind="stable")
-        return LikedItems(rated[order], similarity[order], self.values[shopper, rated[order]])
+        pull = self.item_similarity[product, rated] * self.likes[shopper, rated]
+        pulling = rated[pull > 0][np.argsort(-pull[pull > 0], kind="stable")]
+        return LikedItems(pulling, self.item_similarity[product, pulling], self.values[shopper, pulling])

@@ -142,7 +142,7 @@ def sweep_chart(sweep: pd.DataFrame, best_alpha: float) -> alt.LayerChart:
         color="metric:N", tooltip=["metric", "alpha", alt.Tooltip("value:Q", format=".3f")])
     best = alt.Chart(pd.DataFrame({"alpha": [best_alpha], "label": [f"best alpha {best_alpha:.1f}"]}))
     rule = best.mark_rule(strokeDash=[4, 4], color="black").encode(x="alpha:Q")
-    text = best.mark_text(align="left", dx=4, dy=-110).encode(x="alpha:Q", text="label:N")
+    text = best.mark_text(align="left", dx=4, baseline="top").encode(x="alpha:Q", y=alt.value(4), text="label:N")
     return (lines + rule + text).properties(height=280)
 
 

@@ -18,12 +18,15 @@ def test_content_prediction_follows_liked_features():
     np.testing.assert_array_equal(prediction.available, [True, True, False])
 
 
-def test_liked_items_explain_with_the_strongest_pull_first():
-    model = ContentFilter().fit(np.array([[5.0, 0.0, 1.0, 0.0, 0.0]]), FEATURES)
-    liked = model.liked_items(0, 1)
-    assert liked.products.tolist() == [0, 2]
-    np.testing.assert_allclose(liked.similarity, [1.0, 0.0])
-    np.testing.assert_array_equal(liked.ratings, [5.0, 1.0])
+def test_liked_items_are_the_similar_products_rated_above_baseline_strongest_first():
+    # Global mean 3.5, baseline (10.5 + 3 * 3.5) / 6 = 3.5: products 0 (5) and 1 (4.5) are liked,
+    # product 2 (1) is not. For product 3 (like 0 and 1 at 0.707, like 2 at 0.707): 0 pulls most.
+    model = ContentFilter().fit(np.array([[5.0, 4.5, 1.0, 0.0, 0.0]]), FEATURES)
+    liked = model.liked_items(0, 3)
+    assert liked.products.tolist() == [0, 1]
+    np.testing.assert_allclose(liked.similarity, [1 / np.sqrt(2), 1 / np.sqrt(2)])
+    np.testing.assert_array_equal(liked.ratings, [5.0, 4.5])
+    assert model.liked_items(0, 4).products.tolist() == []  # nothing similar: no reason
 
 
 def test_catalogue_features_weigh_each_block_equally():
