@@ -54,7 +54,7 @@ def run_bench(args: argparse.Namespace) -> int:
     timings += [bench_all_users(kind, baseline_users=args.baseline_users) for kind in SIMILARITIES]
     for timing in timings:
         print(f"{timing.label}\n  ShopDL median {timing.median_s * 1000:.2f} ms · plain Python "
-              f"{timing.baseline_s * 1000:.1f} ms · {timing.speedup:.0f}x faster")
+              f"{timing.baseline_s * 1000:.1f} ms · ratio plain/ShopDL {timing.speedup:.2f}x")
         if timing.note:
             print(f"  ({timing.note})")
     return 0
