@@ -20,4 +20,7 @@ DEMOS: tuple[Demo, ...] = (
     Demo("pages/reviews.py", "Review sentiment", "💬",
          "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",
          models=("ReviewRNN", "AttentionRNN")),
+    Demo("pages/images.py", "Product photos", "📷",
+         "Upload a product photo: a CNN names its category, tags it and finds the most similar catalogue products.",
+         models=("SeedCNN", "ProductCNN")),
 )

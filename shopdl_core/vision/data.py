@@ -55,7 +55,8 @@ def data_fingerprint() -> str:
 
 def normalise(pixels: np.ndarray) -> torch.Tensor:
     """uint8 pixels (N, 28, 28) or (28, 28) -> float tensor (N, 1, 28, 28) as the models expect."""
-    batch = torch.from_numpy(np.asarray(pixels, dtype=np.uint8).reshape(-1, 1, IMAGE_SIZE, IMAGE_SIZE))
+    # A copy: the cached dataset arrays are read-only, which torch.from_numpy warns about.
+    batch = torch.from_numpy(np.array(pixels, dtype=np.uint8).reshape(-1, 1, IMAGE_SIZE, IMAGE_SIZE))
     return (batch.float() / 255.0 - PIXEL_MEAN) / PIXEL_STD
 
 
