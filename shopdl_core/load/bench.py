@@ -30,6 +30,7 @@ class BenchSettings:
     seconds: float
     think_s: float  # a session waits a random time between think_s / 2 and think_s between actions
     server_pid: int | None  # for memory figures; None when the server is not ours to see
+    demos: tuple[str, ...]  # which of the SCENARIOS to run, by demo name
 
 
 @dataclass
@@ -89,6 +90,8 @@ async def _warm_up_then_load(report: BenchReport) -> None:
 async def _warm_up(session: AppSession, report: BenchReport) -> None:
     report.check(await session.open(), "home")
     for scenario in SCENARIOS:
+        if scenario.demo not in report.settings.demos:
+            continue
         if scenario.url_path not in session.pages:
             report.skipped.append(f"{scenario.demo}: page '{scenario.url_path}' is not in the app yet")
             continue

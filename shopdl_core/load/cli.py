@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from shopdl_core.errors import InputError
 from shopdl_core.load.bench import BenchSettings, format_report, run_bench
 from shopdl_core.load.memory import pid_listening_on
+from shopdl_core.load.scenarios import SCENARIOS
 from shopdl_core.load.server import running_app
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
@@ -28,6 +29,8 @@ def add_commands(targets: dict[str, argparse._SubParsersAction]) -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="a session waits between half this and this many seconds between actions "
                              "(default 1.0)")
+    parser.add_argument("--demo", action="append", choices=[scenario.demo for scenario in SCENARIOS],
+                        help="run only this demo (repeat for several; default: all)")
     parser.set_defaults(func=bench_app)
 
 
@@ -47,5 +50,6 @@ def bench_app(args: argparse.Namespace) -> int:
 
 
 def _settings(args: argparse.Namespace, url: str, server_pid: int | None) -> BenchSettings:
+    demos = tuple(args.demo or (scenario.demo for scenario in SCENARIOS))
     return BenchSettings(url=url, sessions=args.sessions, seconds=args.seconds, think_s=args.think,
-                         server_pid=server_pid)
+                         server_pid=server_pid, demos=demos)
