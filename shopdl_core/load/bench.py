@@ -12,7 +12,7 @@ import asyncio
 import math
 import random
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from shopdl_core.load.client import RUN_TIMEOUT_S, AppSession, PageRun, SessionError
@@ -40,7 +40,7 @@ class BenchReport:
     skipped: list[str] = field(default_factory=list)
     expected: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)  # warm-up results
     interactions: Counter = field(default_factory=Counter)  # demo -> actions done
-    action_seconds: list[float] = field(default_factory=list)
+    action_seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # by demo
     open_seconds: list[float] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (where, what went wrong)
     rss_start: int = 0
@@ -133,7 +133,7 @@ async def _run_session(index: int, report: BenchReport, deadline: float) -> None
                 report.check(run, where)
                 await _think(rng, settings.think_s)
                 run = await session.set_values(scenario.inputs[input_index])
-                report.action_seconds.append(run.seconds)
+                report.action_seconds[scenario.demo].append(run.seconds)
                 report.interactions[scenario.demo] += 1
                 expected = report.expected[(scenario.demo, input_index)]
                 if report.check(run, where) and scenario.result(run) != expected:
@@ -183,7 +183,9 @@ def format_report(report: BenchReport) -> str:
         f"interactions     {total} ({per_demo or 'none'}); {len(report.open_seconds)} page opens; "
         f"{total / settings.seconds:.1f} interactions/s",
         f"errors           {len(report.errors)}",
-        f"action latency   {_latency_line(report.action_seconds)}  (widget change to script_finished)",
+        f"action latency   {_latency_line(sum(report.action_seconds.values(), []))}  "
+        f"(widget change to script_finished)",
+        *(f"  {demo.demo:<16}{_latency_line(report.action_seconds[demo.demo])}" for demo in report.demos),
         f"open latency     {_latency_line(report.open_seconds)}  (navigation to a demo page)",
     ]
     if settings.server_pid:
