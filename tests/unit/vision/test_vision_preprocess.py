@@ -145,5 +145,6 @@ def png_header_only(width: int, height: int) -> bytes:
     ids=["empty", "csv-named-png", "truncated-jpeg", "truncated-png", "decompression-bomb", "tiny", "blank", "pdf"],
 )
 def test_bad_files_raise_input_error_with_a_clear_message(data, message):
-    with pytest.raises(InputError, match=message):
+    with pytest.raises(InputError, match=message) as caught:
         prepare_product_photo(data, name="photo.png")
+    assert str(caught.value).startswith("photo.png ") and str(caught.value).count("photo.png") == 1

@@ -93,16 +93,21 @@ def small_subset():
     return np.ascontiguousarray(images[chosen]), np.ascontiguousarray(labels[chosen])
 
 
-@pytest.mark.parametrize("name", ["SeedCNN", "ProductCNN"])
+# ProductCNN at a quarter of its width: the same code path, a few seconds on two cores.
+SMALL_CONFIGS = {"SeedCNN": {}, "ProductCNN": {"channels1": 8, "channels2": 16, "channels3": 32, "embedding": 32}}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(SMALL_CONFIGS))
 def test_a_short_training_run_lowers_the_loss_and_reports_each_epoch(name, small_subset):
     torch.manual_seed(0)
-    model = build_model(name)
+    model = build_model(name, SMALL_CONFIGS[name])
     reports = []
     settings = TrainConfig(epochs=3, batch_size=64, augment=name == "ProductCNN")
     history = train(model, *small_subset, settings, torch.device("cpu"), on_progress=reports.append)
     assert reports == history and [r.epoch for r in reports] == [1, 2, 3]
     assert reports[-1].loss < reports[0].loss * 0.8
-    assert reports[-1].accuracy > 0.5
+    assert reports[-1].accuracy > 0.35  # chance is 0.1
     assert not model.training  # returned in eval mode
 
 
