@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from pathlib import Path
 
 import altair as alt
 import numpy as np
@@ -55,7 +56,7 @@ def sample_photos() -> dict[str, str]:
 def sample_bytes(path: str, as_shop_photo: bool) -> bytes:
     """A sample's PNG bytes, or the same image dressed as a shop photo (JPEG, dark on white,
     tinted, larger): the photo then goes through the full preprocessing like an upload."""
-    data = open(path, "rb").read()
+    data = Path(path).read_bytes()
     if not as_shop_photo:
         return data
     pixels = np.asarray(Image.open(io.BytesIO(data)).convert("L"))
@@ -72,11 +73,11 @@ def top_classes_chart(prediction: PhotoPrediction, k: int = 3) -> alt.Chart:
     frame = pd.DataFrame(prediction.top(k), columns=["class", "probability"])
     bars = alt.Chart(frame).mark_bar(color="#c2410c").encode(
         x=alt.X("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        y=alt.Y("class:N", sort="-x", title=None),
+        y=alt.Y("class:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelFontSize=12)),
         tooltip=["class", alt.Tooltip("probability:Q", format=".1%")],
     )
     labels = bars.mark_text(align="left", dx=4, color="#1f2933").encode(text=alt.Text("probability:Q", format=".1%"))
-    return (bars + labels).properties(height=40 * k)
+    return (bars + labels).properties(height=44 * k)
 
 
 def tag_badges(prediction: PhotoPrediction) -> None:
@@ -123,7 +124,7 @@ def confusion_chart(metrics: dict, class_names: tuple[str, ...]) -> alt.Chart:
     )
     order = list(class_names)
     base = alt.Chart(frame).encode(
-        x=alt.X("predicted class:N", sort=order, axis=alt.Axis(labelAngle=-40)),
+        x=alt.X("predicted class:N", sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
         y=alt.Y("true class:N", sort=order),
     )
     cells = base.mark_rect().encode(

@@ -60,7 +60,7 @@ def normalise(pixels: np.ndarray) -> torch.Tensor:
     return (batch.float() / 255.0 - PIXEL_MEAN) / PIXEL_STD
 
 
-def augment(batch: torch.Tensor, generator: torch.Generator, max_shift: int = 2) -> torch.Tensor:
+def augment(batch: torch.Tensor, generator: torch.Generator, max_shift: int = 1) -> torch.Tensor:
     """Random horizontal flips and shifts of up to ``max_shift`` pixels, per image.
 
     batch: (B, 1, 28, 28) normalised. Shop photos show shoes facing either way and objects a
@@ -72,7 +72,7 @@ def augment(batch: torch.Tensor, generator: torch.Generator, max_shift: int = 2)
     # Shift by cropping a 28 x 28 window at a random offset from the image padded with its
     # background value (the normalised black); one gather for the whole batch.
     background = (0.0 - PIXEL_MEAN) / PIXEL_STD
-    padded = torch.nn.functional.pad(batch, (max_shift,) * 4, value=background)  # (B, 1, 32, 32)
+    padded = torch.nn.functional.pad(batch, (max_shift,) * 4, value=background)  # (B, 1, 30, 30)
     offsets = torch.randint(0, 2 * max_shift + 1, (2, size), generator=generator)
     steps = torch.arange(IMAGE_SIZE)
     rows = (offsets[0][:, None] + steps)[:, :, None]  # (B, 28, 1)

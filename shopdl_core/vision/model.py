@@ -53,7 +53,7 @@ class ProductCNNConfig:
     channels2: int = 64
     channels3: int = 128
     embedding: int = 128
-    dropout: float = 0.3
+    dropout: float = 0.2
     num_classes: int = 10
 
 
