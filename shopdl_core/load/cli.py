@@ -10,6 +10,7 @@ from shopdl_core.load.bench import BenchSettings, format_report, run_bench
 from shopdl_core.load.memory import pid_listening_on
 from shopdl_core.load.scenarios import SCENARIOS
 from shopdl_core.load.server import running_app
+from shopdl_core.load.startup import bench_startup, format_startup
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 
@@ -32,6 +33,22 @@ def add_commands(targets: dict[str, argparse._SubParsersAction]) -> None:
     parser.add_argument("--demo", action="append", choices=[scenario.demo for scenario in SCENARIOS],
                         help="run only this demo (repeat for several; default: all)")
     parser.set_defaults(func=bench_app)
+
+    startup = targets["bench"].add_parser(
+        "startup",
+        help="cold start: from `streamlit run app.py` to the home page interactive in Chromium",
+        description="Start the app N times from scratch and print the time until its health check "
+                    "answers and until the home page has rendered in headless Chromium (median).",
+    )
+    startup.add_argument("--runs", type=int, default=3, help="cold starts to time (default 3)")
+    startup.set_defaults(func=bench_startup_command)
+
+
+def bench_startup_command(args: argparse.Namespace) -> int:
+    if args.runs < 1:
+        raise InputError("--runs must be at least 1")
+    print(format_startup(bench_startup(args.runs)), flush=True)
+    return 0
 
 
 def bench_app(args: argparse.Namespace) -> int:

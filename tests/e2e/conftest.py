@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from shopdl_core.load.browser import APP_IDLE, CHROMIUM, CHROMIUM_ARGS
 from shopdl_core.load.server import running_app
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_DIR / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("SHOPDL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
 
 @pytest.fixture(scope="session")
@@ -28,12 +22,19 @@ def app_url():
         yield app.url
 
 
+@pytest.fixture
+def fresh_app_url():
+    """A server no browser has talked to yet: the first request decides how Streamlit routes."""
+    with running_app() as app:
+        yield app.url
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         yield chromium
         chromium.close()
 
@@ -58,7 +59,7 @@ def page(browser, request):
 def wait_idle(page) -> None:
     """Wait until the script run triggered by the last action has finished rendering."""
     page.wait_for_timeout(300)  # let the rerun start before we look for "not running"
-    page.wait_for_selector(IDLE, timeout=90_000)
+    page.wait_for_selector(APP_IDLE, timeout=90_000)
 
 
 def assert_clean(page) -> None:

@@ -1,0 +1,72 @@
+"""Recommendations in a real browser: a keyboard edit in the data editor, kept across pages."""
+
+import pytest
+
+from tests.e2e.conftest import assert_clean, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def card_names(page) -> list[str]:
+    """Names on the product cards, in rank order (a card's first line is its name, then '€')."""
+    texts = page.get_by_test_id("stMarkdownContainer").all_inner_texts()
+    return [text.split("\n")[0].strip() for text in texts if "€" in text]
+
+
+def open_recommendations(page, app_url):
+    page.goto(f"{app_url}/recommend")
+    wait_idle(page)
+    page.get_by_test_id("stDataFrame").first.wait_for()
+
+
+def edit_cell_by_keyboard(page, row: int, column: int, value: str) -> None:
+    """Select the editor's top-left cell, walk to (row, column) with the arrow keys, type, Enter."""
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + 55)  # first body row, Shopper column
+    for key in ["ArrowRight"] * column + ["ArrowDown"] * row:
+        page.keyboard.press(key)
+        page.wait_for_timeout(50)
+    page.keyboard.type(value)
+    page.wait_for_timeout(300)  # the cell editor opens on the first key
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
+def wait_for_cards_other_than(page, old: list[str]) -> list[str]:
+    for _ in range(100):
+        names = card_names(page)
+        if names and names != old:
+            return names
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the recommendations never changed from {old}")
+
+
+def test_keyboard_edit_changes_recommendations_and_survives_a_page_switch(page, app_url):
+    open_recommendations(page, app_url)
+    before = card_names(page)
+    assert before[0] == "Gym Duffel"  # Ana's top pick on the demo ratings
+    edit_cell_by_keyboard(page, row=0, column=4, value="1")  # Ana rates the Gym Duffel 1 star
+    after = wait_for_cards_other_than(page, before)
+    assert "Gym Duffel" not in after
+    assert_clean(page)
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Home").click()
+    wait_idle(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Recommendations").click()
+    wait_idle(page)
+    assert card_names(page) == after
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    first_row = open(download.value.path(), encoding="utf-8").read().splitlines()[1].split(",")
+    assert first_row[0] == "Ana" and float(first_row[4]) == 1.0
+    assert_clean(page)
+
+
+def test_bad_cell_shows_a_message_and_keeps_the_table(page, app_url):
+    open_recommendations(page, app_url)
+    edit_cell_by_keyboard(page, row=1, column=1, value="3")  # a good edit: Ben rates the tee 3
+    edit_cell_by_keyboard(page, row=0, column=0, value="Ben")  # Ana renamed to Ben: duplicate
+    error = page.get_by_test_id("stAlertContentError").first
+    assert "appears twice" in error.inner_text()
+    assert_clean(page)
