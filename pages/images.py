@@ -93,8 +93,10 @@ columns[0].metric("Test accuracy", f"{metrics['accuracy']:.1%}", help="On the 10
 if "photo_like_accuracy" in metrics:
     columns[1].metric(
         "Photo-like accuracy", f"{metrics['photo_like_accuracy']:.1%}",
-        help=f"{metrics['photo_like_images']:,} test images dressed as shop photos (JPEG and "
-             "transparent PNG, tinted, dark on white, uneven margins), through the full preprocessing.",
+        help=f"The first {metrics['photo_like_images']:,} test images dressed as shop photos (JPEG and "
+             "transparent PNG, tinted, dark on white, uneven margins), through the full preprocessing. "
+             + (f"The same images as they are: {metrics['photo_like_raw_accuracy']:.1%}."
+                if "photo_like_raw_accuracy" in metrics else ""),
     )
 columns[2].metric("Parameters", f"{card.get('parameters', 0):,}")
 columns[3].metric("Training", f"{metrics['train_seconds'] / 60:.1f} min",

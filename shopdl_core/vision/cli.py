@@ -83,7 +83,9 @@ def run_train(args: argparse.Namespace) -> int:
     print(f"test accuracy {result.evaluation.accuracy:.4f}  training {result.seconds:.0f} s  "
           f"{card['parameters']:,} parameters  {card['size_bytes'] / 1024:.0f} KB")
     if count:
-        print(f"photo-like accuracy ({count} test images, JPEG and PNG) {card['metrics']['photo_like_accuracy']:.4f}")
+        metrics = card["metrics"]
+        print(f"photo-like accuracy ({count} test images, JPEG and PNG) {metrics['photo_like_accuracy']:.4f}, "
+              f"the same images as they are {metrics['photo_like_raw_accuracy']:.4f}")
     print(f"wrote {result.path}")
     return 0
 
@@ -107,7 +109,8 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print("  " + " ".join(f"{count:4d}" for count in row))
     if args.photo_like:
         by_format = ", ".join(f"{k} {v:.4f}" for k, v in report["photo_like_accuracy_by_format"].items())
-        print(f"photo-like accuracy on {args.photo_like} test images: {report['photo_like_accuracy']:.4f} ({by_format})")
+        print(f"photo-like accuracy on the first {args.photo_like} test images: {report['photo_like_accuracy']:.4f} "
+              f"({by_format}); the same images as they are: {report['photo_like_raw_accuracy']:.4f}")
     return 0
 
 

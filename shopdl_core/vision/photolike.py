@@ -75,11 +75,13 @@ def photo_like_evaluations(
 
 
 def photo_like_metrics(model: nn.Module, device: torch.device, images: np.ndarray, labels: np.ndarray) -> dict:
-    """Checkpoint metrics: photo-like accuracy overall and per format (JPEG, PNG)."""
+    """Checkpoint metrics: photo-like accuracy overall and per format (JPEG, PNG), beside the
+    accuracy on the same test images as they are (the subset may be easier than the whole set)."""
     evaluations = photo_like_evaluations(model, images, labels, device)
     by_format = {name: evaluation.accuracy for name, evaluation in evaluations.items()}
     return {
         "photo_like_accuracy": float(np.mean(list(by_format.values()))),
         "photo_like_accuracy_by_format": by_format,
         "photo_like_images": int(len(labels)),
+        "photo_like_raw_accuracy": evaluate(model, images, labels, device).accuracy,
     }
