@@ -20,7 +20,6 @@ from shopdl_core.errors import InputError
 from shopdl_core.text.tokenize import PAD_ID, UNK_ID, Vocabulary, tokenize
 
 LABELS = ("negative", "positive")
-MIXED_RATING = 3
 SPLIT_FRACTIONS = (0.8, 0.1, 0.1)  # train, validation, test
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _MIN_SENTENCE_WORDS = 3

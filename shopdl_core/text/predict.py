@@ -115,10 +115,6 @@ class SentimentModel:
         self.fingerprint = fingerprint  # of the review data it was trained on
         self.split_seed = split_seed  # re-creates its train/validation/test split
 
-    @property
-    def has_attention(self) -> bool:
-        return self.name == "AttentionRNN"
-
     def score(self, text: str) -> ReviewScore:
         return self.score_many([text])[0]
 

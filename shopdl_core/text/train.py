@@ -28,13 +28,13 @@ from shopdl_core.text.tokenize import PAD_ID, UNK_ID, Vocabulary, tokenize
 
 @dataclass
 class TrainConfig:
-    epochs: int = 12
-    batch_size: int = 64
-    learning_rate: float = 2e-3
+    epochs: int = 8
+    batch_size: int = 128
+    learning_rate: float = 2e-3  # decayed to 0 over ``epochs`` on a cosine
     weight_decay: float = 1e-6
-    word_dropout: float = 0.1  # share of real tokens replaced by <unk> in each training batch
+    word_dropout: float = 0.25  # share of real tokens replaced by <unk> in each training batch
     clip_norm: float = 1.0  # recurrent layers can produce exploding gradients on long reviews
-    patience: int = 3  # epochs without a better validation balanced accuracy before stopping
+    patience: int = 5  # epochs without a better validation balanced accuracy before stopping
     seed: int = config.SEED
 
     def to_dict(self) -> dict:
@@ -124,6 +124,8 @@ def train(model: nn.Module, train_ids: list[list[int]], train_labels: np.ndarray
     loss_fn = nn.CrossEntropyLoss(weight=weights.to(device))
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate,
                                  weight_decay=settings.weight_decay)
+    # Validation accuracy jumps from epoch to epoch at a fixed rate; a decaying one settles.
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=settings.epochs)
     lengths = np.array([len(ids) for ids in train_ids])
     best_state, best_score, best_epoch, stale = None, -1.0, 0, 0
     result = TrainResult(best_epoch=0, best_val_balanced_accuracy=0.0, seconds=0.0)
@@ -143,6 +145,7 @@ def train(model: nn.Module, train_ids: list[list[int]], train_labels: np.ndarray
             optimiser.step()
             total_loss += loss.item() * len(batch)
             total_count += len(batch)
+        schedule.step()
         model.eval()
         val = evaluate(model, val_ids, val_labels, device, weights)
         improved = val["balanced_accuracy"] > best_score

@@ -2,7 +2,8 @@ import pandas as pd
 import pytest
 import torch
 
-from shopdl_core.text.data import encode_texts, pad_batch, review_text, split_reviews, training_examples
+from shopdl_core.errors import InputError
+from shopdl_core.text.data import encode_texts, load_reviews, pad_batch, review_text, split_reviews, training_examples
 from shopdl_core.text.tokenize import PAD_ID, UNK_ID, Vocabulary
 
 
@@ -63,3 +64,18 @@ def test_encode_texts_cuts_to_max_tokens_and_pad_batch_pads():
     padded, lengths = pad_batch([[2, 3], [2], [3, 2, 2]])
     assert padded.tolist() == [[2, 3, PAD_ID], [2, PAD_ID, PAD_ID], [3, 2, 2]]
     assert lengths.tolist() == [2, 1, 3] and padded.dtype == torch.int64
+
+
+def test_load_reviews_labels_ratings_and_drops_rows_without_text(tmp_path):
+    path = tmp_path / "reviews.csv.gz"
+    pd.DataFrame({
+        "Title": ["Great", None, "Meh", None, "Awful"],
+        "Review Text": ["Fits well", "Soft", "Okay I guess", None, "Tore"],
+        "Rating": [5, 4, 3, 1, 2],
+    }).to_csv(path, index=False)
+    frame = load_reviews(path)
+    assert frame["text"].tolist() == ["Great. Fits well", "Soft", "Meh. Okay I guess", "Awful. Tore"]
+    assert frame["label"].tolist() == [1, 1, -1, 0]
+    assert frame["title"].tolist() == ["Great", "", "Meh", "Awful"]
+    with pytest.raises(InputError, match="missing"):
+        load_reviews(tmp_path / "nope.csv.gz")
