@@ -141,13 +141,22 @@ def run_predict(args: argparse.Namespace) -> int:
 def run_bench(args: argparse.Namespace) -> int:
     if args.repeats < 1:
         raise InputError("--repeats must be at least 1.")
-    devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
     print("one 1000 x 1000 JPEG end to end (decode, preprocess, forward, tags); "
           "throughput: 10,000 test images in batches of 500")
-    for device in devices:
-        print(f"{describe_device(device)}:")
-        for model_name in MODEL_CHOICES.values():  # SeedCNN first: the baseline
-            result = bench_model(model_name, load_trained_model(model_name, device).model, device, args.repeats)
-            print(f"  {model_name:10s} latency median {result.latency_ms_median:6.2f} ms  "
-                  f"p90 {result.latency_ms_p90:6.2f} ms  throughput {result.throughput_per_s:9,.0f} images/s")
+    default_threads = torch.get_num_threads()
+    # On the CPU also with one intra-op thread: a one-image forward gains little from more,
+    # and on a machine whose cores are busy (another training, other sessions) it loses a lot.
+    settings = [(torch.device("cpu"), threads) for threads in sorted({default_threads, 1}, reverse=True)]
+    if torch.cuda.is_available():
+        settings.append((torch.device("cuda"), default_threads))
+    try:
+        for device, threads in settings:
+            torch.set_num_threads(threads)
+            print(f"{describe_device(device)}:")
+            for model_name in MODEL_CHOICES.values():  # SeedCNN first: the baseline
+                result = bench_model(model_name, load_trained_model(model_name, device).model, device, args.repeats)
+                print(f"  {model_name:10s} latency median {result.latency_ms_median:6.2f} ms  "
+                      f"p90 {result.latency_ms_p90:6.2f} ms  throughput {result.throughput_per_s:9,.0f} images/s")
+    finally:
+        torch.set_num_threads(default_threads)
     return 0
