@@ -58,7 +58,7 @@ OUT_OF_DOMAIN = [
     ("Comfortable seats and a smooth flight.", 1),
     ("The flight was delayed and they lost my luggage.", 0),
 ]
-FLOORS = {"ReviewRNN": 0.88, "AttentionRNN": 0.92}  # test-split balanced accuracy
+FLOORS = {"ReviewRNN": 0.90, "AttentionRNN": 0.92}  # test-split balanced accuracy
 OUT_OF_DOMAIN_FLOOR = 0.75  # a lexicon baseline (VADER) scores about this on such sentences
 NAMES = tuple(FLOORS)
 
