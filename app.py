@@ -7,7 +7,7 @@ from shopdl_core.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="ShopDL", page_icon="🛍️", layout="wide")
 
-home = st.Page("pages/home.py", title="Home", icon="🏠", default=True)
+home = st.Page("app_pages/home.py", title="Home", icon="🏠", default=True)
 demo_pages = [st.Page(demo.page, title=demo.title, icon=demo.icon) for demo in DEMOS]
 navigation = st.navigation([home, *demo_pages])
 render_sidebar()

@@ -52,9 +52,10 @@ def pick_device(requested: str | None = None) -> torch.device:
 
 
 def describe_device(device: torch.device) -> str:
-    """A short human label: 'CUDA: NVIDIA H100 80GB HBM3', 'Apple MPS' or 'CPU (2 threads)'."""
+    """A short human label: 'CUDA: NVIDIA H100 80GB HBM3', 'Apple MPS' or 'CPU (1 thread)'."""
     if device.type == "cuda":
         return f"CUDA: {torch.cuda.get_device_name(device)}"
     if device.type == "mps":
         return "Apple MPS"
-    return f"CPU ({torch.get_num_threads()} threads)"
+    threads = torch.get_num_threads()
+    return f"CPU ({threads} thread{'s' if threads != 1 else ''})"

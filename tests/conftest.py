@@ -12,7 +12,7 @@ APP_TIMEOUT_S = 120  # the first run of a page may load a model on a busy 2-core
 
 
 def open_app(page: str | None = None) -> AppTest:
-    """Run app.py once (home), then switch to ``page`` (e.g. "pages/images.py") if given."""
+    """Run app.py once (home), then switch to ``page`` (e.g. "app_pages/images.py") if given."""
     at = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=APP_TIMEOUT_S)
     at.run()
     if page is not None:

@@ -15,12 +15,12 @@ class Demo:
 
 
 DEMOS: tuple[Demo, ...] = (
-    Demo("pages/recommend.py", "Recommendations", "🧭",
+    Demo("app_pages/recommend.py", "Recommendations", "🧭",
          "Edit who rated what: collaborative, content and hybrid filtering rank products and say why."),
-    Demo("pages/reviews.py", "Review sentiment", "💬",
-         "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",
-         models=("ReviewRNN", "AttentionRNN")),
-    Demo("pages/images.py", "Product photos", "📷",
+    Demo("app_pages/images.py", "Product photos", "📷",
          "Upload a product photo: a CNN names its category, tags it and finds the most similar catalogue products.",
          models=("SeedCNN", "ProductCNN")),
+    Demo("app_pages/reviews.py", "Review sentiment", "💬",
+         "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",
+         models=("ReviewRNN", "AttentionRNN")),
 )

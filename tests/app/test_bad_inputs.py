@@ -18,7 +18,7 @@ from PIL import Image
 
 from tests.conftest import open_app
 
-RECOMMEND, IMAGES, REVIEWS = "pages/recommend.py", "pages/images.py", "pages/reviews.py"
+RECOMMEND, IMAGES, REVIEWS = "app_pages/recommend.py", "app_pages/images.py", "app_pages/reviews.py"
 KEPT_RATING = ("Straw Beach Bag", 4.0)  # Ana's rating, edited before every case
 KEPT_REVIEW = "Lovely soft fabric, fits well."
 
@@ -141,10 +141,10 @@ CASES = [
     Case("whitespace review", REVIEWS, lambda at: type_review(at, " \n\t  "), "The review is empty", types_review=True),
     Case("enormous review", REVIEWS, lambda at: type_review(at, "nice dress " * 20_000), "the models read the first",
          box="info", types_review=True),
-    Case("mostly unknown words", REVIEWS, lambda at: type_review(at, "zxqv blorf quibbly snarfle wuzzle plimf", types_review=True),
-         "understand English shop reviews", box="warning"),
-    Case("non-Latin script", REVIEWS, lambda at: type_review(at, "这件衣服质量很差，我不推荐。", types_review=True),
-         "understand English shop reviews", box="warning"),
+    Case("mostly unknown words", REVIEWS, lambda at: type_review(at, "zxqv blorf quibbly snarfle wuzzle plimf"),
+         "understand English shop reviews", box="warning", types_review=True),
+    Case("non-Latin script", REVIEWS, lambda at: type_review(at, "这件衣服质量很差，我不推荐。"),
+         "understand English shop reviews", box="warning", types_review=True),
     Case("emoji only", REVIEWS, lambda at: type_review(at, "😍😍😍🔥🔥"), "understand English shop reviews",
          box="warning", types_review=True),
     # Review CSV files.

@@ -11,7 +11,7 @@ from PIL import Image
 from shopdl_core import config
 from tests.conftest import open_app
 
-PAGE = "pages/images.py"
+PAGE = "app_pages/images.py"
 
 
 def png_bytes(image: Image.Image, fmt: str = "PNG") -> bytes:

@@ -4,7 +4,7 @@ import pytest
 
 from tests.conftest import open_app
 
-PAGE = "pages/recommend.py"
+PAGE = "app_pages/recommend.py"
 
 
 def card_names(at):
@@ -53,7 +53,7 @@ def test_an_editor_edit_changes_the_recommendations_and_survives_a_page_switch(a
     before = headlines(at)
     edit(at, {0: {"Gym Duffel": 1.0}})  # Ana now rated the duffel: it leaves her list
     assert "Gym Duffel" not in card_names(at) and headlines(at) != before
-    at.switch_page("pages/home.py").run()
+    at.switch_page("app_pages/home.py").run()
     at.switch_page(PAGE).run()
     assert "Gym Duffel" not in card_names(at)
     assert at.session_state["recsys_table"].loc[0, "Gym Duffel"] == 1.0

@@ -1,11 +1,11 @@
-"""AppTest of pages/reviews.py: examples, highlighting, escaping, bad input, CSV batch mode."""
+"""AppTest of app_pages/reviews.py: examples, highlighting, escaping, bad input, CSV batch mode."""
 
 import pytest
 
 from shopdl_core.text.predict import MAX_TOKENS
 from tests.conftest import open_app
 
-PAGE = "pages/reviews.py"
+PAGE = "app_pages/reviews.py"
 
 
 @pytest.fixture(scope="module")

@@ -27,8 +27,10 @@ def edit_cell_by_keyboard(page, row: int, column: int, value: str) -> None:
     for key in ["ArrowRight"] * column + ["ArrowDown"] * row:
         page.keyboard.press(key)
         page.wait_for_timeout(50)
-    page.keyboard.type(value)
-    page.wait_for_timeout(300)  # the cell editor opens on the first key
+    page.keyboard.type(value[0])
+    page.wait_for_timeout(300)  # the cell editor opens on the first key; later keys go into it
+    page.keyboard.type(value[1:])
+    page.wait_for_timeout(100)
     page.keyboard.press("Enter")
     wait_idle(page)
 
