@@ -4,3 +4,16 @@
 protocol as a browser tab would, ``scenarios`` names the demo interactions, ``bench`` runs many
 sessions at once and ``cli`` adds ``python -m shopdl_core bench app``.
 """
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+
+def run_async(coroutine):
+    """Run ``coroutine`` to completion on a fresh event loop in its own thread, return its result.
+
+    Works whether or not the caller's thread already runs a loop (pytest with Playwright's sync
+    API does, and ``asyncio.run`` refuses to nest).
+    """
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()

@@ -15,6 +15,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from shopdl_core.load import run_async
 from shopdl_core.load.client import RUN_TIMEOUT_S, AppSession, PageRun, SessionError
 from shopdl_core.load.memory import PeakRssSampler, tree_rss_bytes
 from shopdl_core.load.scenarios import SCENARIOS, Scenario
@@ -59,7 +60,7 @@ def run_bench(settings: BenchSettings) -> BenchReport:
     report = BenchReport(settings)
     report.rss_start = tree_rss_bytes(settings.server_pid)
     started = time.monotonic()
-    asyncio.run(_warm_up_then_load(report))
+    run_async(_warm_up_then_load(report))
     report.wall_s = time.monotonic() - started
     return report
 

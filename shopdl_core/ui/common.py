@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Callable, TypeVar
 
 import streamlit as st
 import torch
@@ -16,12 +17,24 @@ from shopdl_core.device import describe_device, pick_device
 # feeds the sidebar's "loaded" status). Written under a lock: sessions run in threads.
 _loaded_models: set[str] = set()
 _loaded_lock = threading.Lock()
+T = TypeVar("T")
 
 
 def mark_loaded(model_name: str) -> None:
     """Called by each cached model loader once it has built its model."""
     with _loaded_lock:
         _loaded_models.add(model_name)
+
+
+def build_shared_model(model_name: str, load: Callable[[str, torch.device], T]) -> T:
+    """Body of every cached model loader: build on the shared device, record it as loaded.
+
+    A missing or damaged checkpoint raises CheckpointError, which st.cache_resource does not
+    cache: the page shows it and the next run tries again.
+    """
+    model = load(model_name, shared_device())
+    mark_loaded(model_name)
+    return model
 
 
 def is_loaded(model_name: str) -> bool:

@@ -11,7 +11,7 @@ import html
 import streamlit as st
 
 from shopdl_core.text.predict import ReviewScore, SentimentModel, load_sentiment_model
-from shopdl_core.ui.common import mark_loaded, shared_device
+from shopdl_core.ui.common import build_shared_model
 
 # Highlight colour (the theme's primary, #c2410c) as RGB; the alpha channel carries the weight.
 _HIGHLIGHT_RGB = "194, 65, 12"
@@ -19,14 +19,8 @@ _HIGHLIGHT_RGB = "194, 65, 12"
 
 @st.cache_resource(show_spinner="Loading the review model…")
 def load_text_model(name: str) -> SentimentModel:
-    """One shared copy of each review model per server process, already in eval mode.
-
-    A missing or damaged checkpoint raises CheckpointError, which is not cached: the page
-    shows it and the next run tries again.
-    """
-    model = load_sentiment_model(name, shared_device())
-    mark_loaded(name)
-    return model
+    """One shared copy of each review model per server process, already in eval mode."""
+    return build_shared_model(name, load_sentiment_model)
 
 
 def _alpha(weight: float, strongest: float) -> float:

@@ -13,7 +13,7 @@ import streamlit as st
 from PIL import Image
 
 from shopdl_core import catalog, config
-from shopdl_core.ui.common import mark_loaded, shared_device
+from shopdl_core.ui.common import build_shared_model, shared_device
 from shopdl_core.vision.photolike import make_photo_like
 from shopdl_core.vision.search import CatalogIndex, PhotoPrediction, build_catalog_index
 from shopdl_core.vision.trained import TrainedVisionModel, load_trained_model
@@ -25,14 +25,8 @@ MODEL_INPUT_DISPLAY = 224  # the 28 x 28 input shown 8x, pixels kept square (nea
 
 @st.cache_resource(show_spinner="Loading the image model…")
 def load_vision_model(name: str) -> TrainedVisionModel:
-    """One shared, eval-mode copy of each image model per server process.
-
-    A missing or damaged checkpoint raises CheckpointError, which is not cached: the page
-    shows it and the next run tries again.
-    """
-    trained = load_trained_model(name, shared_device())
-    mark_loaded(name)
-    return trained
+    """One shared, eval-mode copy of each image model per server process."""
+    return build_shared_model(name, load_trained_model)
 
 
 @st.cache_resource(show_spinner="Embedding the catalogue…")

@@ -12,10 +12,14 @@ PAGES = {"": "ShopDL", **{demo.page.rsplit("/", 1)[-1].removesuffix(".py"): demo
 
 
 @pytest.mark.parametrize("url_path", list(PAGES))
-def test_deep_link_opens_the_page(page, app_url, url_path):
-    page.goto(f"{app_url}/{url_path}")
+def test_deep_link_opens_the_page(page, fresh_app_url, url_path):
+    # A freshly started server: its first request is the deep link, as when a presenter pastes one.
+    page.goto(f"{fresh_app_url}/{url_path}")
     wait_idle(page)
     assert page.get_by_role("heading", name=PAGES[url_path]).first.is_visible()
+    nav_links = page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
+    assert [link.split("\n")[-1].strip() for link in nav_links] == ["Home", *(demo.title for demo in DEMOS)]
+    assert "Device:" in page.get_by_test_id("stSidebar").inner_text()  # app.py's shared sidebar ran
     assert_clean(page)
 
 

@@ -20,16 +20,17 @@ def open_recommendations(page, app_url):
 
 
 def edit_cell_by_keyboard(page, row: int, column: int, value: str) -> None:
-    """Select the editor's top-left cell, walk to (row, column) with the arrow keys, type, Enter."""
+    """Select the editor's top-left cell, walk to (row, column) with the arrow keys, retype it, Enter."""
     grid = page.get_by_test_id("stDataFrame").first
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 60, box["y"] + 55)  # first body row, Shopper column
     for key in ["ArrowRight"] * column + ["ArrowDown"] * row:
         page.keyboard.press(key)
         page.wait_for_timeout(50)
-    page.keyboard.type(value[0])
-    page.wait_for_timeout(300)  # the cell editor opens on the first key; later keys go into it
-    page.keyboard.type(value[1:])
+    page.keyboard.press("Enter")  # open the cell's editor on its current value
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+a")
+    page.keyboard.type(value, delay=30)
     page.wait_for_timeout(100)
     page.keyboard.press("Enter")
     wait_idle(page)

@@ -1,10 +1,9 @@
 """The protocol client and the load bench against a real `streamlit run app.py` on loopback."""
 
-import asyncio
-
 import pytest
 
 from shopdl_core.__main__ import main
+from shopdl_core.load import run_async
 from shopdl_core.load.bench import percentile
 from shopdl_core.load.client import AppSession
 from shopdl_core.load.scenarios import SCENARIOS
@@ -36,7 +35,7 @@ async def _two_inputs(url, scenario):
 
 @pytest.mark.e2e
 def test_home_renders_with_every_page_in_navigation(app_url):
-    pages, run = asyncio.run(_open_home(app_url))
+    pages, run = run_async(_open_home(app_url))
     assert run.status == "success" and run.errors == []
     assert run.texts("heading")[0] == "🛍️ ShopDL"
     assert any(element.in_sidebar and element.text.startswith("Device:") for element in run.elements)
@@ -49,13 +48,13 @@ def test_opening_a_missing_page_is_reported(app_url):
         async with AppSession(app_url) as session:
             return await session.open("no-such-page")
 
-    assert "page not found" in asyncio.run(open_missing()).errors
+    assert "page not found" in run_async(open_missing()).errors
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("scenario", LANDED_SCENARIOS, ids=lambda scenario: scenario.demo)
 def test_changing_a_widget_changes_the_result(app_url, scenario):
-    first, second = asyncio.run(_two_inputs(app_url, scenario))
+    first, second = run_async(_two_inputs(app_url, scenario))
     assert first.errors == [] and second.errors == []
     assert scenario.result(first) and scenario.result(second)
     assert scenario.result(first) != scenario.result(second)
