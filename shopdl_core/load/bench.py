@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from shopdl_core.load import run_async
-from shopdl_core.load.client import RUN_TIMEOUT_S, AppSession, PageRun, SessionError
+from shopdl_core.ui.session_client import RUN_TIMEOUT_S, AppSession, PageRun, SessionError
 from shopdl_core.load.memory import PeakRssSampler, tree_rss_bytes
 from shopdl_core.load.scenarios import SCENARIOS, Scenario
 
