@@ -8,11 +8,10 @@ from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.ui.common import format_bytes, shared_device
 from shopdl_core.ui.vision import (
     VISION_MODELS,
-    confusion_chart,
     load_catalog_index,
     load_vision_model,
     model_input_picture,
-    per_class_chart,
+    evaluation_charts,
     sample_bytes,
     sample_photos,
     similar_product_cards,
@@ -80,7 +79,7 @@ if photo_bytes is not None:
                      + (", inverted" if photo.inverted else ""))
         with result_column:
             st.subheader(prediction.label)
-            st.altair_chart(top_classes_chart(prediction), width="stretch")
+            st.vega_lite_chart(top_classes_chart(prediction), width="stretch")
             tag_badges(prediction)
         st.subheader("Similar products")
         similar_product_cards(similar_products(load_catalog_index(model_name), prediction.embedding))
@@ -102,10 +101,11 @@ columns[2].metric("Parameters", f"{card.get('parameters', 0):,}")
 columns[3].metric("Training", f"{metrics['train_seconds'] / 60:.1f} min",
                   help=f"{len(metrics['history'])} epochs on {metrics['train_device']}; "
                        f"checkpoint {format_bytes(card.get('size_bytes'))}.")
+per_class_spec, confusion_spec = evaluation_charts(model_name)
 per_class_column, confusion_column = st.columns([2, 3])
 with per_class_column:
     st.markdown("**Accuracy per class**")
-    st.altair_chart(per_class_chart(metrics), width="stretch")
+    st.vega_lite_chart(per_class_spec, width="stretch")
 with confusion_column:
     st.markdown("**Confusion matrix** (test images; rows: true class, columns: predicted)")
-    st.altair_chart(confusion_chart(metrics, trained.class_names), width="stretch")
+    st.vega_lite_chart(confusion_spec, width="stretch")

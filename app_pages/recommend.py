@@ -79,14 +79,14 @@ if matrix is not None:
         with heatmap_column:
             st.subheader("Shopper similarity")
             st.caption(f"{similarity.capitalize()} similarity between shoppers; {shopper}'s row is outlined.")
-            st.altair_chart(ui.similarity_heatmap(matrix, result), width="stretch")
+            st.vega_lite_chart(ui.similarity_heatmap(matrix, result), width="stretch")
         with parts_column:
             st.subheader("Collaborative and content parts")
             if result.signal == "popular" or not result.items:
                 st.caption("No parts to show: the list is ranked by popularity.")
             else:
                 st.caption("Each bar is the predicted rating: alpha × CF + (1 − alpha) × content.")
-                st.altair_chart(ui.parts_chart(result, labels), width="stretch")
+                st.vega_lite_chart(ui.parts_chart(result, labels), width="stretch")
 
 st.header("Evaluation on a synthetic shop")
 st.caption(
@@ -94,11 +94,10 @@ st.caption(
     "only other shoppers reveal). Half of each shopper's ratings are held out and ranked by the hybrid "
     "(k = 40); a held-out product is relevant when rated 4 or more."
 )
-sweep = ui.synthetic_sweep()
-best = sweep.loc[sweep["ndcg"].idxmax()]
-st.altair_chart(ui.sweep_chart(sweep, float(best["alpha"])), width="stretch")
-ends = sweep.set_index("alpha")["ndcg"]
+sweep_spec, figures = ui.sweep_summary()
+st.vega_lite_chart(sweep_spec, width="stretch")
 st.markdown(
-    f"Best NDCG@10 **{best['ndcg']:.3f}** at alpha = **{best['alpha']:.1f}**, against "
-    f"{ends[0.0]:.3f} for content only (alpha 0) and {ends[1.0]:.3f} for collaborative only (alpha 1)."
+    f"Best NDCG@10 **{figures['best_ndcg']:.3f}** at alpha = **{figures['best_alpha']:.1f}**, against "
+    f"{figures['content_ndcg']:.3f} for content only (alpha 0) and {figures['cf_ndcg']:.3f} for collaborative "
+    "only (alpha 1)."
 )

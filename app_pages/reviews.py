@@ -1,13 +1,13 @@
 """Review sentiment: type a review, see both models' verdicts and the words the attention
 model looked at; or score a whole CSV of reviews."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.text.batch import read_review_csv, score_frame, text_columns
 from shopdl_core.text.predict import MAX_TOKENS, TEXT_MODELS, ReviewScore
+from shopdl_core.ui import charts
 from shopdl_core.ui.text import highlight_html, legend_html, load_text_model
 
 EXAMPLES = {
@@ -70,16 +70,12 @@ def render_single_review() -> None:
                "model looked, not a proof of why it decided; sarcasm usually fools both models.")
 
 
-def summary_chart(scored: pd.DataFrame) -> alt.Chart:
-    counts = (scored["sentiment"].replace("", "not scored").value_counts()
-              .rename_axis("sentiment").reset_index(name="reviews"))
-    colours = alt.Scale(domain=["positive", "negative", "not scored"], range=["#15803d", "#c2410c", "#9ca3af"])
-    return alt.Chart(counts).mark_bar().encode(
-        x=alt.X("reviews:Q", title="reviews"),
-        y=alt.Y("sentiment:N", sort="-x", title=None),
-        color=alt.Color("sentiment:N", scale=colours, legend=None),
-        tooltip=["sentiment", "reviews"],
-    ).properties(height=140)
+SENTIMENT_COLOURS = {"positive": "#15803d", "negative": "#c2410c", "not scored": "#9ca3af"}
+
+
+def summary_chart(scored: pd.DataFrame) -> charts.Spec:
+    counts = scored["sentiment"].replace("", "not scored").value_counts()
+    return charts.count_bars(counts.to_dict(), SENTIMENT_COLOURS, category="sentiment", value="reviews")
 
 
 def render_batch() -> None:
@@ -118,7 +114,7 @@ def render_batch() -> None:
     empty = int((scored["sentiment"] == "").sum())
     if empty:
         st.warning(f"{empty:,} row(s) had no text in '{column}' and were not scored.")
-    st.altair_chart(summary_chart(scored), width="stretch")
+    st.vega_lite_chart(summary_chart(scored), width="stretch")
     st.dataframe(scored, width="stretch", hide_index=True,
                  column_config={"prob_positive": st.column_config.ProgressColumn(
                      "P(positive)", min_value=0.0, max_value=1.0, format="%.3f")})

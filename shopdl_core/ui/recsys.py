@@ -7,12 +7,12 @@ the latest edited table, so edits survive a trip to another page (which drops wi
 
 from __future__ import annotations
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from shopdl_core import catalog
+from shopdl_core.ui import charts
 from shopdl_core.errors import InputError
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import synthetic_shop
@@ -96,54 +96,27 @@ def load_upload() -> None:
         st.session_state[UPLOAD_ERROR_KEY] = f"{upload.name} was not loaded, your table is unchanged: {exc}"
 
 
-def similarity_heatmap(matrix: RatingMatrix, result: Recommendations) -> alt.LayerChart:
+def similarity_heatmap(matrix: RatingMatrix, result: Recommendations) -> charts.Spec:
     """Shopper x shopper similarity, the chosen shopper's row outlined."""
-    names = list(matrix.shoppers)
-    cells = pd.DataFrame({
-        "shopper": np.repeat(names, len(names)),
-        "other": np.tile(names, len(names)),
-        "similarity": np.round(result.similarity.ravel().astype(float), 2),
-    })
-    base = alt.Chart(cells).encode(
-        x=alt.X("other:N", sort=names, title=None), y=alt.Y("shopper:N", sort=names, title=None))
-    heat = base.mark_rect().encode(
-        color=alt.Color("similarity:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1])),
-        tooltip=["shopper", "other", "similarity"])
-    labels = base.mark_text(fontSize=11).encode(text="similarity:Q")
-    chosen = base.mark_rect(fill=None, stroke="black", strokeWidth=3).transform_filter(
-        alt.datum.shopper == result.shopper)
-    return (heat + labels + chosen).properties(height=max(220, 32 * len(names)))
+    return charts.similarity_heatmap(matrix.shoppers, result.similarity.tolist(), result.shopper)
 
 
-def parts_chart(result: Recommendations, labels: dict[str, str]) -> alt.Chart:
+def parts_chart(result: Recommendations, labels: dict[str, str]) -> charts.Spec:
     """Each recommended product's score split into alpha * CF and (1 - alpha) * content."""
     name_of = {pid: label for label, pid in labels.items()}
-    rows = []
-    for item in result.items:
-        rows.append({"product": name_of[item.product_id], "part": "collaborative",
-                     "stars": result.alpha * item.cf_part})
-        rows.append({"product": name_of[item.product_id], "part": "content",
-                     "stars": (1 - result.alpha) * item.content_part})
-    order = [name_of[item.product_id] for item in result.items]
-    return alt.Chart(pd.DataFrame(rows)).mark_bar().encode(
-        x=alt.X("sum(stars):Q", title=f"score in stars (alpha = {result.alpha:.2f})"),
-        y=alt.Y("product:N", sort=order, title=None),
-        color=alt.Color("part:N", scale=alt.Scale(range=["#c2410c", "#2563eb"])),
-        tooltip=["product", "part", alt.Tooltip("stars:Q", format=".2f")],
-    ).properties(height=max(160, 40 * len(order)))
+    parts = [(name_of[item.product_id], item.cf_part, item.content_part) for item in result.items]
+    return charts.score_parts(parts, result.alpha)
 
 
-def sweep_chart(sweep: pd.DataFrame, best_alpha: float) -> alt.LayerChart:
-    long = sweep.melt(id_vars="alpha", value_vars=["precision", "recall", "ndcg"], var_name="metric")
-    long["metric"] = long["metric"].map({"precision": "precision@10", "recall": "recall@10", "ndcg": "NDCG@10"})
-    lines = alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("alpha:Q", title="alpha (0 = content only, 1 = collaborative only)"),
-        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
-        color="metric:N", tooltip=["metric", "alpha", alt.Tooltip("value:Q", format=".3f")])
-    best = alt.Chart(pd.DataFrame({"alpha": [best_alpha], "label": [f"best alpha {best_alpha:.1f}"]}))
-    rule = best.mark_rule(strokeDash=[4, 4], color="black").encode(x="alpha:Q")
-    text = best.mark_text(align="left", dx=4, baseline="top").encode(x="alpha:Q", y=alt.value(4), text="label:N")
-    return (lines + rule + text).properties(height=280)
+@st.cache_data(show_spinner=False)
+def sweep_summary() -> tuple[charts.Spec, dict[str, float]]:
+    """The alpha sweep's chart and its headline figures (both fixed: computed once per process)."""
+    sweep = synthetic_sweep()
+    best = sweep.loc[sweep["ndcg"].idxmax()]
+    ends = sweep.set_index("alpha")["ndcg"]
+    figures = {"best_alpha": float(best["alpha"]), "best_ndcg": float(best["ndcg"]),
+               "content_ndcg": float(ends[0.0]), "cf_ndcg": float(ends[1.0])}
+    return charts.alpha_sweep(sweep.to_dict("records"), figures["best_alpha"]), figures
 
 
 def card_text(item: Recommendation, result: Recommendations, labels: dict[str, str]) -> tuple[str, list[str]]:

@@ -227,7 +227,8 @@ def _readable_text(kind: str, proto) -> str:
     if kind in ("dataframe", "table"):
         return _arrow_as_csv(proto.arrow_data.data)
     if kind == "vega_lite_chart":  # a chart's text is its data: what it plots, not how
-        return "\n".join(_arrow_as_csv(dataset.data.data) for dataset in proto.datasets)
+        tables = [proto.data.data, *(dataset.data.data for dataset in proto.datasets)]
+        return "\n".join(_arrow_as_csv(table) for table in tables if table)
     if kind == "imgs":
         return " | ".join(image.caption for image in proto.imgs)
     if kind == "code":

@@ -6,13 +6,13 @@ import io
 import zlib
 from pathlib import Path
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 from PIL import Image
 
 from shopdl_core import catalog, config
+from shopdl_core.ui import charts
 from shopdl_core.ui.common import build_shared_model, shared_device
 from shopdl_core.vision.photolike import make_photo_like
 from shopdl_core.vision.search import CatalogIndex, PhotoPrediction, build_catalog_index
@@ -63,15 +63,8 @@ def model_input_picture(pixels: np.ndarray) -> Image.Image:
     return Image.fromarray(pixels).resize((MODEL_INPUT_DISPLAY, MODEL_INPUT_DISPLAY), Image.Resampling.NEAREST)
 
 
-def top_classes_chart(prediction: PhotoPrediction, k: int = 3) -> alt.Chart:
-    frame = pd.DataFrame(prediction.top(k), columns=["class", "probability"])
-    bars = alt.Chart(frame).mark_bar(color="#c2410c").encode(
-        x=alt.X("probability:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        y=alt.Y("class:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelFontSize=12)),
-        tooltip=["class", alt.Tooltip("probability:Q", format=".1%")],
-    )
-    labels = bars.mark_text(align="left", dx=4, color="#1f2933").encode(text=alt.Text("probability:Q", format=".1%"))
-    return (bars + labels).properties(height=44 * k)
+def top_classes_chart(prediction: PhotoPrediction, k: int = 3) -> charts.Spec:
+    return charts.top_classes(prediction.top(k))
 
 
 def tag_badges(prediction: PhotoPrediction) -> None:
@@ -99,34 +92,10 @@ def similar_product_cards(similar: pd.DataFrame, per_row: int = 6) -> None:
                 st.caption(f"€{row.price:.2f} · {row.category} · similarity {row.similarity:.2f}")
 
 
-def per_class_chart(metrics: dict) -> alt.Chart:
-    frame = pd.DataFrame(list(metrics["per_class_accuracy"].items()), columns=["class", "accuracy"])
-    return alt.Chart(frame).mark_bar(color="#c2410c").encode(
-        x=alt.X("accuracy:Q", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-        y=alt.Y("class:N", sort=list(frame["class"]), title=None),
-        tooltip=["class", alt.Tooltip("accuracy:Q", format=".1%")],
-    ).properties(height=280)
-
-
-def confusion_chart(metrics: dict, class_names: tuple[str, ...]) -> alt.Chart:
-    """Heat map of the 10 x 10 confusion matrix (counts of test images), true class by row."""
-    counts = np.asarray(metrics["confusion"])
-    frame = pd.DataFrame(
-        [(true, predicted, int(counts[i, j])) for i, true in enumerate(class_names)
-         for j, predicted in enumerate(class_names)],
-        columns=["true class", "predicted class", "images"],
-    )
-    order = list(class_names)
-    base = alt.Chart(frame).encode(
-        x=alt.X("predicted class:N", sort=order, axis=alt.Axis(labelAngle=-40, labelOverlap=False)),
-        y=alt.Y("true class:N", sort=order),
-    )
-    cells = base.mark_rect().encode(
-        color=alt.Color("images:Q", scale=alt.Scale(scheme="oranges", type="symlog"), legend=None),
-        tooltip=["true class", "predicted class", "images"],
-    )
-    text = base.mark_text(fontSize=10).encode(
-        text="images:Q",
-        color=alt.condition(alt.datum.images > 300, alt.value("white"), alt.value("#1f2933")),
-    )
-    return (cells + text).properties(height=360)
+@st.cache_data(show_spinner=False)
+def evaluation_charts(model_name: str) -> tuple[charts.Spec, charts.Spec]:
+    """The model's per-class accuracy and confusion matrix charts (fixed per checkpoint)."""
+    trained = load_vision_model(model_name)
+    metrics = trained.metrics
+    return (charts.per_class_accuracy(metrics["per_class_accuracy"]),
+            charts.confusion(metrics["confusion"], trained.class_names))

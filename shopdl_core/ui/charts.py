@@ -1,0 +1,163 @@
+"""Vega-Lite specifications for the demos' charts, written as plain dicts.
+
+The pages draw them with ``st.vega_lite_chart``. Building and validating the same charts with
+Altair cost about a third of the server's CPU under 20 concurrent sessions (py-spy during
+``python -m shopdl_core bench app``): Altair validates every spec against the Vega-Lite JSON
+schema and hashes its data on each rerun. A dict costs next to nothing, and the tests check
+that each spec names only fields its data has. Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+Spec = dict[str, Any]
+ORANGE = "#c2410c"  # the theme's primary colour
+BLUE = "#2563eb"
+INK = "#1f2933"
+
+
+def field(name: str, kind: str = "nominal", **extra: Any) -> dict[str, Any]:
+    """An encoding channel: a data field, its Vega-Lite type, and any further properties."""
+    return {"field": name, "type": kind, **extra}
+
+
+def tooltip(*fields: str | dict[str, Any]) -> list[dict[str, Any]]:
+    """Tooltip entries; a bare name is a nominal field."""
+    return [field(entry) if isinstance(entry, str) else entry for entry in fields]
+
+
+def chart(rows: Iterable[dict[str, Any]], *, height: int, **spec: Any) -> Spec:
+    """A spec over inline rows (Streamlit sends them to the browser as Arrow)."""
+    return {"data": {"values": list(rows)}, "height": height, **spec}
+
+
+def top_classes(top: Sequence[tuple[str, float]]) -> Spec:
+    """The top classes' probabilities as bars, each labelled with its percentage."""
+    x = field("probability", "quantitative", scale={"domain": [0, 1]}, axis={"format": "%"})
+    y = field("class", sort="-x", title=None, axis={"labelOverlap": False, "labelFontSize": 12})
+    return chart(
+        ({"class": name, "probability": float(p)} for name, p in top), height=44 * len(top),
+        encoding={"x": x, "y": y},
+        layer=[
+            {"mark": {"type": "bar", "color": ORANGE},
+             "encoding": {"tooltip": tooltip("class", field("probability", "quantitative", format=".1%"))}},
+            {"mark": {"type": "text", "align": "left", "dx": 4, "color": INK},
+             "encoding": {"text": field("probability", "quantitative", format=".1%")}},
+        ],
+    )
+
+
+def per_class_accuracy(accuracy: dict[str, float]) -> Spec:
+    return chart(
+        ({"class": name, "accuracy": float(value)} for name, value in accuracy.items()), height=280,
+        mark={"type": "bar", "color": ORANGE},
+        encoding={
+            "x": field("accuracy", "quantitative", scale={"domain": [0, 1]}, axis={"format": "%"}),
+            "y": field("class", sort=list(accuracy), title=None),
+            "tooltip": tooltip("class", field("accuracy", "quantitative", format=".1%")),
+        },
+    )
+
+
+def confusion(counts: Sequence[Sequence[int]], class_names: Sequence[str]) -> Spec:
+    """Heat map of a confusion matrix (true class by row), each cell labelled with its count."""
+    order = list(class_names)
+    rows = ({"true class": true, "predicted class": predicted, "images": int(counts[i][j])}
+            for i, true in enumerate(order) for j, predicted in enumerate(order))
+    return chart(
+        rows, height=360,
+        encoding={
+            "x": field("predicted class", sort=order, axis={"labelAngle": -40, "labelOverlap": False}),
+            "y": field("true class", sort=order),
+        },
+        layer=[
+            {"mark": "rect", "encoding": {
+                "color": field("images", "quantitative", scale={"scheme": "oranges", "type": "symlog"}, legend=None),
+                "tooltip": tooltip("true class", "predicted class", field("images", "quantitative"))}},
+            {"mark": {"type": "text", "fontSize": 10}, "encoding": {
+                "text": field("images", "quantitative"),
+                "color": {"condition": {"test": "datum.images > 300", "value": "white"}, "value": INK}}},
+        ],
+    )
+
+
+def similarity_heatmap(names: Sequence[str], similarity: Sequence[Sequence[float]], chosen: str) -> Spec:
+    """Shopper x shopper similarity, labelled, the chosen shopper's row outlined."""
+    names = list(names)
+    rows = ({"shopper": a, "other": b, "similarity": round(float(similarity[i][j]), 2)}
+            for i, a in enumerate(names) for j, b in enumerate(names))
+    return chart(
+        rows, height=max(220, 32 * len(names)),
+        encoding={"x": field("other", sort=names, title=None), "y": field("shopper", sort=names, title=None)},
+        layer=[
+            {"mark": "rect", "encoding": {
+                "color": field("similarity", "quantitative", scale={"scheme": "redblue", "domain": [-1, 1]}),
+                "tooltip": tooltip("shopper", "other", field("similarity", "quantitative"))}},
+            {"mark": {"type": "text", "fontSize": 11}, "encoding": {"text": field("similarity", "quantitative")}},
+            {"mark": {"type": "rect", "fill": None, "stroke": "black", "strokeWidth": 3},
+             # A field predicate, not an expression: the name is user text and stays data.
+             "transform": [{"filter": {"field": "shopper", "equal": chosen}}]},
+        ],
+    )
+
+
+def score_parts(parts: Sequence[tuple[str, float, float]], alpha: float) -> Spec:
+    """Stacked bars: each product's predicted rating split into alpha x CF and (1 - alpha) x content.
+
+    ``parts`` holds (product, collaborative part, content part) in ranking order.
+    """
+    rows = [row for product, cf, content in parts
+            for row in ({"product": product, "part": "collaborative", "stars": alpha * cf},
+                        {"product": product, "part": "content", "stars": (1 - alpha) * content})]
+    return chart(
+        rows, height=max(160, 40 * len(parts)),
+        mark="bar",
+        encoding={
+            "x": field("stars", "quantitative", aggregate="sum", title=f"score in stars (alpha = {alpha:.2f})"),
+            "y": field("product", sort=[product for product, _, _ in parts], title=None),
+            "color": field("part", scale={"range": [ORANGE, BLUE]}),
+            "tooltip": tooltip("product", "part", field("stars", "quantitative", format=".2f")),
+        },
+    )
+
+
+def alpha_sweep(rows: Iterable[dict[str, float]], best_alpha: float) -> Spec:
+    """Precision, recall and NDCG at 10 against alpha, with the best alpha marked.
+
+    ``rows`` have keys alpha, precision, recall and ndcg.
+    """
+    names = {"precision": "precision@10", "recall": "recall@10", "ndcg": "NDCG@10"}
+    long = [{"alpha": float(row["alpha"]), "metric": label, "value": float(row[key])}
+            for row in rows for key, label in names.items()]
+    best = {"values": [{"alpha": best_alpha, "label": f"best alpha {best_alpha:.1f}"}]}
+    x = field("alpha", "quantitative", title="alpha (0 = content only, 1 = collaborative only)")
+    return chart(
+        long, height=280,
+        layer=[
+            {"mark": {"type": "line", "point": True}, "encoding": {
+                "x": x, "y": field("value", "quantitative", title=None, scale={"zero": False}),
+                "color": field("metric"),
+                "tooltip": tooltip("metric", field("alpha", "quantitative"),
+                                   field("value", "quantitative", format=".3f"))}},
+            {"data": best, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "black"},
+             "encoding": {"x": x}},
+            {"data": best, "mark": {"type": "text", "align": "left", "dx": 4, "baseline": "top"},
+             "encoding": {"x": x, "y": {"value": 4}, "text": field("label")}},
+        ],
+    )
+
+
+def count_bars(counts: dict[str, int], colours: dict[str, str], *, category: str, value: str) -> Spec:
+    """One horizontal bar per category, longest first, each in its own colour."""
+    return chart(
+        ({category: name, value: int(count)} for name, count in counts.items()), height=140,
+        mark="bar",
+        encoding={
+            "x": field(value, "quantitative"),
+            "y": field(category, sort="-x", title=None),
+            "color": field(category, scale={"domain": list(colours), "range": list(colours.values())},
+                           legend=None),
+            "tooltip": tooltip(category, field(value, "quantitative")),
+        },
+    )

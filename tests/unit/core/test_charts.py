@@ -1,0 +1,102 @@
+"""The demos' Vega-Lite specs: valid against the Vega-Lite schema, and every field they plot exists."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from altair.utils.schemapi import validate_jsonschema
+from altair.vegalite.v6.schema import load_schema
+
+from shopdl_core.ui import charts
+
+CLASSES = ("T-shirt/top", "Trouser", "Pullover")
+
+
+def _specs() -> dict[str, charts.Spec]:
+    rng = np.random.default_rng(0)
+    similarity = rng.uniform(-1, 1, size=(3, 3))
+    return {
+        "top_classes": charts.top_classes([("Sneaker", 0.91), ("Sandal", 0.06), ("Ankle boot", 0.02)]),
+        "per_class": charts.per_class_accuracy({name: 0.9 - 0.1 * i for i, name in enumerate(CLASSES)}),
+        "confusion": charts.confusion([[90, 5, 5], [2, 97, 1], [10, 0, 90]], CLASSES),
+        "heatmap": charts.similarity_heatmap(["Ana", "Ben", "Cy"], similarity.tolist(), "Ben"),
+        "parts": charts.score_parts([("Red dress", 4.0, 3.5), ("Blue jeans", 3.0, 4.5)], alpha=0.25),
+        "sweep": charts.alpha_sweep(
+            [{"alpha": a, "precision": 0.2 + a / 10, "recall": 0.3, "ndcg": 0.6 + a / 20} for a in (0.0, 0.5, 1.0)],
+            best_alpha=0.5),
+        "counts": charts.count_bars({"positive": 7, "negative": 2}, {"positive": "#15803d", "negative": "#c2410c"},
+                                    category="sentiment", value="reviews"),
+    }
+
+
+SPECS = _specs()
+
+
+def _fields(node) -> set[str]:
+    """Every field name an encoding or a filter refers to, at any depth."""
+    found = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("field"), str):
+            found.add(node["field"])
+        for key, value in node.items():
+            if key != "data":
+                found |= _fields(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _fields(value)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_spec_is_valid_vega_lite(name):
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", **SPECS[name]}
+    validate_jsonschema(json.loads(json.dumps(spec)), load_schema())  # raises on an invalid spec
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_every_plotted_field_is_in_the_data(name):
+    spec = SPECS[name]
+    columns = set().union(*(row.keys() for row in spec["data"]["values"]))
+    for layer in spec.get("layer", []):
+        if "data" in layer:
+            columns |= set().union(*(row.keys() for row in layer["data"]["values"]))
+    assert spec["data"]["values"], "a chart without rows"
+    assert _fields(spec) <= columns
+
+
+def test_an_invalid_spec_is_rejected_by_the_schema_check():
+    broken = {**SPECS["per_class"], "mark": {"type": "no-such-mark"}}
+    with pytest.raises(Exception):
+        validate_jsonschema(broken, load_schema())
+
+
+def test_confusion_holds_every_cell_in_order():
+    rows = SPECS["confusion"]["data"]["values"]
+    assert len(rows) == 9
+    assert rows[2] == {"true class": "T-shirt/top", "predicted class": "Pullover", "images": 5}
+    assert rows[6] == {"true class": "Pullover", "predicted class": "T-shirt/top", "images": 10}
+
+
+def test_parts_split_each_score_by_alpha():
+    rows = SPECS["parts"]["data"]["values"]
+    dress = {row["part"]: row["stars"] for row in rows if row["product"] == "Red dress"}
+    assert dress == pytest.approx({"collaborative": 0.25 * 4.0, "content": 0.75 * 3.5})
+    assert SPECS["parts"]["encoding"]["y"]["sort"] == ["Red dress", "Blue jeans"]
+
+
+def test_heatmap_outlines_the_chosen_shopper_by_value_even_with_quotes_in_the_name():
+    name = 'O\'Brien "<b>x</b>"'
+    spec = charts.similarity_heatmap(["Ana", name], [[1.0, 0.2], [0.2, 1.0]], name)
+    outline = spec["layer"][2]
+    assert outline["transform"] == [{"filter": {"field": "shopper", "equal": name}}]
+    assert {row["similarity"] for row in spec["data"]["values"]} == {1.0, 0.2}
+    validate_jsonschema(json.loads(json.dumps(spec)), load_schema())
+
+
+def test_sweep_marks_the_best_alpha():
+    rule = SPECS["sweep"]["layer"][1]
+    assert rule["data"]["values"] == [{"alpha": 0.5, "label": "best alpha 0.5"}]
+    metrics = {row["metric"] for row in SPECS["sweep"]["data"]["values"]}
+    assert metrics == {"precision@10", "recall@10", "NDCG@10"}
