@@ -12,6 +12,7 @@ from shopdl_core.load.server import running_app
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_DIR / "artifacts" / "screenshots"
+MAX_SCREENSHOT_HEIGHT = 8000  # px; a longer page is cut there
 
 
 @pytest.fixture(scope="session")
@@ -51,9 +52,22 @@ def page(browser, request):
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     try:
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
+        full_page_screenshot(page, SCREENSHOT_DIR / f"{name}.png")
     finally:
         context.close()
+
+
+def full_page_screenshot(page, path: Path) -> None:
+    """The whole page, not the window: Streamlit scrolls inside its main area, so Playwright's
+    full_page option alone stops at the viewport. Grow the window to the content first."""
+    height = page.evaluate(
+        "() => { const main = document.querySelector('[data-testid=stMain]');"
+        " return main ? main.scrollHeight : document.body.scrollHeight; }"
+    )
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(max(int(height), 600), MAX_SCREENSHOT_HEIGHT)})
+    page.wait_for_timeout(500)  # charts re-fit to the new size
+    page.screenshot(path=str(path), full_page=True)
 
 
 def wait_idle(page) -> None:
