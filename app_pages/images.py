@@ -8,10 +8,10 @@ from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.ui.common import format_bytes, shared_device
 from shopdl_core.ui.vision import (
     VISION_MODELS,
+    evaluation_charts,
     load_catalog_index,
     load_vision_model,
     model_input_picture,
-    evaluation_charts,
     sample_bytes,
     sample_photos,
     similar_product_cards,

@@ -12,13 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from shopdl_core import catalog
-from shopdl_core.ui import charts
 from shopdl_core.errors import InputError
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import synthetic_shop
 from shopdl_core.recsys.evaluation import alpha_sweep
 from shopdl_core.recsys.ratings import SHOPPER_COLUMN, MAX_RATING, RatingMatrix, table_from_csv
 from shopdl_core.recsys.recommend import Recommendation, Recommendations
+from shopdl_core.ui import charts
 
 EDITOR_KEY = "ratings_editor"
 UPLOAD_KEY = "ratings_upload"
