@@ -1,6 +1,7 @@
 """Recommendations in a real browser: a keyboard edit in the data editor, kept across pages."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.conftest import assert_clean, wait_idle
 
@@ -19,16 +20,41 @@ def open_recommendations(page, app_url):
     page.get_by_test_id("stDataFrame").first.wait_for()
 
 
-def edit_cell_by_keyboard(page, row: int, column: int, value: str) -> None:
-    """Select the editor's top-left cell, walk to (row, column) with the arrow keys, retype it, Enter."""
+GRID_EDITOR = ".gdg-input:focus"  # the data grid's overlay editor of the selected cell, once opened
+NAVIGATION_TRIES = 3
+
+
+def edit_cell_by_keyboard(page, row: int, column: int, value: str, current: str) -> None:
+    """Select the editor's top-left cell, walk to (row, column) with the arrow keys, retype it, Enter.
+
+    The grid is a canvas, so where the arrow keys landed is checked by what the opened cell editor
+    holds: ``current``, the cell's value before the edit. A key press the grid dropped (it happens
+    on a busy machine just after the first click) leaves the editor on another cell: then the walk
+    is undone with Escape and made again. Nothing has been edited at that point.
+    """
     grid = page.get_by_test_id("stDataFrame").first
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 60, box["y"] + 55)  # first body row, Shopper column
-    for key in ["ArrowRight"] * column + ["ArrowDown"] * row:
-        page.keyboard.press(key)
-        page.wait_for_timeout(50)
-    page.keyboard.press("Enter")  # open the cell's editor on its current value
-    page.wait_for_timeout(300)
+    shown = None
+    for _ in range(NAVIGATION_TRIES):
+        page.mouse.click(box["x"] + 60, box["y"] + 55)  # first body row, Shopper column
+        page.wait_for_timeout(200)
+        for key in ["ArrowRight"] * column + ["ArrowDown"] * row:
+            page.keyboard.press(key)
+            page.wait_for_timeout(80)
+        page.keyboard.press("Enter")  # open the cell's editor on its current value
+        editor = page.locator(GRID_EDITOR)
+        try:
+            editor.wait_for(timeout=3_000)
+            shown = editor.input_value()
+        except PlaywrightTimeout:
+            shown = None
+        if shown == current:
+            break
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+    else:
+        raise AssertionError(f"the arrow keys never reached cell ({row}, {column}) holding {current!r}; "
+                             f"the last editor opened showed {shown!r}")
     page.keyboard.press("Control+a")
     page.keyboard.type(value, delay=30)
     page.wait_for_timeout(100)
@@ -49,7 +75,7 @@ def test_keyboard_edit_changes_recommendations_and_survives_a_page_switch(page, 
     open_recommendations(page, app_url)
     before = card_names(page)
     assert before[0] == "Gym Duffel"  # Ana's top pick on the demo ratings
-    edit_cell_by_keyboard(page, row=0, column=4, value="1")  # Ana rates the Gym Duffel 1 star
+    edit_cell_by_keyboard(page, row=0, column=4, value="1", current="")  # Ana rates the Gym Duffel 1 star
     after = wait_for_cards_other_than(page, before)
     assert "Gym Duffel" not in after
     assert_clean(page)
@@ -68,8 +94,12 @@ def test_keyboard_edit_changes_recommendations_and_survives_a_page_switch(page, 
 
 def test_bad_cell_shows_a_message_and_keeps_the_table(page, app_url):
     open_recommendations(page, app_url)
-    edit_cell_by_keyboard(page, row=1, column=1, value="3")  # a good edit: Ben rates the tee 3
-    edit_cell_by_keyboard(page, row=0, column=0, value="Ben")  # Ana renamed to Ben: duplicate
+    edit_cell_by_keyboard(page, row=1, column=1, value="3", current="4")  # a good edit: Ben rates the tee 3
+    edit_cell_by_keyboard(page, row=0, column=0, value="Ben", current="Ana")  # Ana renamed to Ben: duplicate
     error = page.get_by_test_id("stAlertContentError").first
     assert "appears twice" in error.inner_text()
+    with page.expect_download() as download:  # both edits are kept, the bad one included, to be fixed
+        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    rows = [line.split(",") for line in open(download.value.path(), encoding="utf-8").read().splitlines()[1:3]]
+    assert [rows[0][0], rows[1][0]] == ["Ben", "Ben"] and float(rows[1][1]) == 3.0
     assert_clean(page)
