@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from shopdl_core import registry
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 
 SEED = 20261128
@@ -73,14 +75,9 @@ def demo_ratings_path() -> Path:
     return data_dir() / "demo_ratings.csv"
 
 
-# Shipped checkpoints (in models_dir()), by the model name the pages and CLI use.
-MODEL_CHECKPOINTS = {
-    "SeedCNN": "vision_seed_cnn.pt",
-    "ProductCNN": "vision_product_cnn.pt",
-    "ReviewRNN": "text_review_rnn.pt",
-    "AttentionRNN": "text_attention_rnn.pt",
-}
+# Shipped checkpoints (in models_dir()) by model name: a view of the registry, the one list of models.
+MODEL_CHECKPOINTS = {entry.name: entry.checkpoint for entry in registry.MODELS}
 
 
 def checkpoint_path(model_name: str) -> Path:
-    return models_dir() / MODEL_CHECKPOINTS[model_name]
+    return models_dir() / registry.get_model_entry(model_name).checkpoint

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from shopdl_core import config
+from shopdl_core import config, registry
 from shopdl_core.checkpoints import load_checkpoint, restore_model
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.text.data import LABELS, pad_batch
@@ -23,7 +23,7 @@ from shopdl_core.text.tokenize import UNK_ID, Vocabulary, tokenize
 
 MAX_TOKENS = 300  # longer reviews are cut here (the training reviews have at most ~150 tokens)
 MOSTLY_UNKNOWN_SHARE = 0.5  # above this share of unknown tokens a score is flagged as unreliable
-TEXT_MODELS = ("ReviewRNN", "AttentionRNN")
+TEXT_MODELS = registry.list_models("text")  # the baseline first
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from shopdl_core import config
+from shopdl_core import config, registry
 from shopdl_core.checkpoints import save_checkpoint
 from shopdl_core.text.data import (ReviewSplits, encode_texts, load_splits, pad_batch,
                                    training_examples)
@@ -171,7 +171,7 @@ def train(model: nn.Module, train_ids: list[list[int]], train_labels: np.ndarray
 
 
 VOCAB_MIN_FREQ = 5  # a word must appear in 5 training texts: rare product words become <unk>
-MODEL_CHOICES = {"rnn": "ReviewRNN", "attention": "AttentionRNN"}
+MODEL_CHOICES = registry.cli_choices("text")  # --model value -> model name
 
 
 @dataclass

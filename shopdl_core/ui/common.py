@@ -9,7 +9,7 @@ from typing import Callable, TypeVar
 import streamlit as st
 import torch
 
-from shopdl_core import config
+from shopdl_core import config, registry
 from shopdl_core.checkpoints import read_model_card
 from shopdl_core.device import describe_device, pick_device
 
@@ -76,7 +76,7 @@ def _model_card(model_name: str, mtime: float) -> dict | None:
 def model_statuses() -> list[ModelStatus]:
     """One status per shipped model, read from the checkpoints' .json sidecars (cheap)."""
     statuses = []
-    for name in config.MODEL_CHECKPOINTS:
+    for name in registry.list_models():
         path = config.checkpoint_path(name)
         card = _model_card(name, path.stat().st_mtime) if path.is_file() else None
         headline = (card or {}).get("metrics", {}).get("headline", {})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shopdl_core import registry
+
 
 @dataclass(frozen=True)
 class Demo:
@@ -11,7 +13,7 @@ class Demo:
     title: str
     icon: str
     summary: str
-    models: tuple[str, ...] = ()  # names in config.MODEL_CHECKPOINTS
+    models: tuple[str, ...] = ()  # names in the model registry
 
 
 DEMOS: tuple[Demo, ...] = (
@@ -19,8 +21,8 @@ DEMOS: tuple[Demo, ...] = (
          "Edit who rated what: collaborative, content and hybrid filtering rank products and say why."),
     Demo("app_pages/images.py", "Product photos", "📷",
          "Upload a product photo: a CNN names its category, tags it and finds the most similar catalogue products.",
-         models=("SeedCNN", "ProductCNN")),
+         models=registry.list_models("vision")),
     Demo("app_pages/reviews.py", "Review sentiment", "💬",
          "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",
-         models=("ReviewRNN", "AttentionRNN")),
+         models=registry.list_models("text")),
 )

@@ -11,14 +11,15 @@ import pandas as pd
 import streamlit as st
 from PIL import Image
 
-from shopdl_core import catalog, config
+from shopdl_core import catalog, config, registry
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import build_shared_model, shared_device
 from shopdl_core.vision.photolike import make_photo_like
 from shopdl_core.vision.search import CatalogIndex, PhotoPrediction, build_catalog_index
 from shopdl_core.vision.trained import TrainedVisionModel, load_trained_model
 
-VISION_MODELS = ("ProductCNN", "SeedCNN")
+# The Fashion-MNIST models, the default first (the selector opens on it).
+VISION_MODELS = registry.list_models("vision", registry.FASHION_MNIST, default_first=True)
 CARD_PICTURE_SIZE = 112
 MODEL_INPUT_DISPLAY = 224  # the 28 x 28 input shown 8x, pixels kept square (nearest)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import torch
 
+from shopdl_core import registry
 from shopdl_core.checkpoints import read_model_card
 from shopdl_core.device import describe_device, pick_device
 from shopdl_core.errors import InputError
@@ -20,7 +21,7 @@ from shopdl_core.vision.search import predict_photos
 from shopdl_core.vision.train import EpochReport, evaluate, train_and_save
 from shopdl_core.vision.trained import load_trained_model
 
-MODEL_CHOICES = {"seed": "SeedCNN", "product": "ProductCNN"}
+MODEL_CHOICES = registry.cli_choices("vision", registry.FASHION_MNIST)  # SeedCNN (the baseline) first
 PHOTO_LIKE_IMAGES = 2000  # test images dressed as photos (each as JPEG and PNG) for the metric
 
 
@@ -31,13 +32,14 @@ def _photo_like_count(value: str) -> int:
     return count
 
 
-def _add_model_option(parser: argparse.ArgumentParser, default: str = "product") -> None:
+def _add_model_option(parser: argparse.ArgumentParser,
+                      default: str = registry.default_cli_choice("vision", registry.FASHION_MNIST)) -> None:
     parser.add_argument("--model", choices=MODEL_CHOICES, default=default, help=f"default: {default}")
     parser.add_argument("--device", default=None, help="cpu, cuda, cuda:N or mps (default: SHOPDL_DEVICE or best)")
 
 
 def add_commands(targets: dict) -> None:
-    train = targets["train"].add_parser("vision", help="train SeedCNN or ProductCNN on Fashion-MNIST")
+    train = targets["train"].add_parser("vision", help=f"train {' or '.join(MODEL_CHOICES.values())} on Fashion-MNIST")
     _add_model_option(train)
     train.add_argument("--epochs", type=int, default=None, help="default: the model's tuned setting")
     train.add_argument("--photo-like", type=_photo_like_count, default=PHOTO_LIKE_IMAGES, metavar="N",

@@ -1,4 +1,4 @@
-from shopdl_core import config
+from shopdl_core import registry
 from tests.conftest import open_app
 
 
@@ -13,7 +13,7 @@ def test_home_renders_with_device_in_sidebar():
 def test_sidebar_lists_every_model():
     at = open_app()
     captions = " ".join(c.value for c in at.sidebar.caption)
-    for name in config.MODEL_CHECKPOINTS:
+    for name in registry.list_models():
         assert f"**{name}**" in captions
 
 
