@@ -1,13 +1,17 @@
 # Two entry points, each doing all of its own set-up on a fresh Linux machine:
-#   make app    create .venv, install requirements, start the app on its embedded defaults
-#   make test   create .venv, install requirements and Debian's chromium, run every test
+#   make app    create .venv, install requirements and the package, start the app on its embedded defaults
+#   make test   create .venv, install requirements and the package, Debian's chromium and nginx, run every test
+# and one for a bigger audience:
+#   make serve REPLICAS=2   N app processes behind nginx on http://127.0.0.1:8080 (deploy/serve.sh)
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 # apt-get needs root: use sudo when we are not root and sudo exists.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: app test install browser
+REPLICAS ?= 2
+
+.PHONY: app test install browser serve
 
 app: install
 	$(BIN)/streamlit run app.py
@@ -17,13 +21,20 @@ test: install browser
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# The pins first, then the package itself (editable: `shopdl` on the venv's PATH, assets found in place).
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# Chromium and an emoji font for the browser tests; nginx for the test through the proxy.
 browser:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ] || [ ! -x /usr/sbin/nginx ]; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-color-emoji nginx; \
 	fi
+
+serve: install
+	@[ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx; }
+	deploy/serve.sh $(REPLICAS)

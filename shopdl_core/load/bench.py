@@ -1,14 +1,19 @@
 """Many concurrent sessions repeating the demo interactions against a running app, and the figures.
 
-First one session runs every input once (warm-up: the models load, and the result of each input
-is recorded). Then ``sessions`` sessions run together until ``seconds`` have passed, each visiting
-the demos in turn and applying their inputs, with a think time between actions. Every result must
+First one session per server process runs every input once (warm-up: the models load, and the
+result of each input is recorded; every process must give the first one's results). Then
+``sessions`` sessions run together against ``url`` until ``seconds`` have passed, each visiting the
+demos in turn and applying their inputs, with a think time between actions. Every result must
 equal the warm-up's for the same input: shared cached models must not mix up concurrent requests.
+
+``url`` is one app process, or a proxy in front of several (deploy/serve.sh); then ``servers``
+lists the processes behind it, each warmed up directly and its memory measured.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import random
 import time
@@ -25,13 +30,29 @@ ERRORS_SHOWN = 10
 
 
 @dataclass(frozen=True)
+class AppServer:
+    url: str  # the process's own address, e.g. http://127.0.0.1:8601
+    pid: int | None  # for memory figures; None when the process is not ours to see
+
+
+@dataclass(frozen=True)
 class BenchSettings:
-    url: str
+    url: str  # where the load sessions connect: the one server, or a proxy in front of ``servers``
     sessions: int
     seconds: float
     think_s: float  # a session waits a random time between think_s / 2 and think_s between actions
-    server_pid: int | None  # for memory figures; None when the server is not ours to see
+    servers: tuple[AppServer, ...]  # the app processes serving ``url``
     demos: tuple[str, ...]  # which of the SCENARIOS to run, by demo name
+
+
+@dataclass
+class ServerMemory:
+    """One server process tree's RSS, in bytes, at the bench's moments."""
+
+    start: int = 0
+    one_session: int = 0  # after its warm-up session
+    all_sessions: int = 0
+    peak: int = 0
 
 
 @dataclass
@@ -44,10 +65,7 @@ class BenchReport:
     action_seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # by demo
     open_seconds: list[float] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (where, what went wrong)
-    rss_start: int = 0
-    rss_one_session: int = 0
-    rss_all_sessions: int = 0
-    rss_peak: int = 0
+    memory: list[ServerMemory] = field(default_factory=list)  # one per settings.servers
     wall_s: float = 0.0
 
     def check(self, run: PageRun, where: str) -> bool:
@@ -57,8 +75,7 @@ class BenchReport:
 
 
 def run_bench(settings: BenchSettings) -> BenchReport:
-    report = BenchReport(settings)
-    report.rss_start = tree_rss_bytes(settings.server_pid)
+    report = BenchReport(settings, memory=[ServerMemory(start=tree_rss_bytes(s.pid)) for s in settings.servers])
     started = time.monotonic()
     run_async(_warm_up_then_load(report))
     report.wall_s = time.monotonic() - started
@@ -67,25 +84,48 @@ def run_bench(settings: BenchSettings) -> BenchReport:
 
 async def _warm_up_then_load(report: BenchReport) -> None:
     settings = report.settings
-    try:
-        async with AppSession(settings.url) as session:
-            await _warm_up(session, report)
-            report.rss_one_session = tree_rss_bytes(settings.server_pid)
-    except (SessionError, OSError) as exc:
-        report.errors.append(("warm-up session", str(exc)))
-        return
+    for number, (server, memory) in enumerate(zip(settings.servers, report.memory), start=1):
+        name = "warm-up session" if len(settings.servers) == 1 else f"warm-up session, server {number}"
+        try:
+            async with AppSession(server.url) as session:
+                if number == 1:
+                    await _warm_up(session, report)
+                else:
+                    await _check_same_results(session, report, name)
+                memory.one_session = tree_rss_bytes(server.pid)
+        except (SessionError, OSError) as exc:
+            report.errors.append((name, str(exc)))
+            return
     if not report.demos:
         return
     deadline = time.monotonic() + settings.seconds
     sessions = [asyncio.create_task(_run_session(index, report, deadline)) for index in range(settings.sessions)]
-    with PeakRssSampler(settings.server_pid) as sampler:
+    samplers = [PeakRssSampler(server.pid) for server in settings.servers]
+    with contextlib.ExitStack() as stack:
+        for sampler in samplers:
+            stack.enter_context(sampler)
         await _sleep_until(deadline)
-        report.rss_all_sessions = tree_rss_bytes(settings.server_pid)  # sessions finish their last action now
+        for server, memory in zip(settings.servers, report.memory):  # sessions finish their last action now
+            memory.all_sessions = tree_rss_bytes(server.pid)
         _, still_running = await asyncio.wait(sessions, timeout=HARD_DEADLINE_GRACE_S)
     for task in still_running:
         task.cancel()
         report.errors.append(("load", "a session was still running at the hard deadline"))
-    report.rss_peak = sampler.peak_bytes
+    for sampler, memory in zip(samplers, report.memory):
+        memory.peak = sampler.peak_bytes
+
+
+async def _check_same_results(session: AppSession, report: BenchReport, where: str) -> None:
+    """Warm up another server process: every input must give the first process's result."""
+    report.check(await session.open(), f"{where}, home")
+    for scenario in report.demos:
+        report.check(await session.open(scenario.url_path), f"{where}, open {scenario.demo}")
+        for index, values in enumerate(scenario.inputs):
+            run = await session.set_values(values)
+            expected = report.expected[(scenario.demo, index)]
+            if report.check(run, f"{where}, {scenario.demo} input {index}") and scenario.result(run) != expected:
+                report.errors.append((f"{where}, {scenario.demo} input {index}",
+                                      _first_difference(scenario.result(run), expected)))
 
 
 async def _warm_up(session: AppSession, report: BenchReport) -> None:
@@ -174,6 +214,9 @@ def format_report(report: BenchReport) -> str:
         f"ShopDL load bench against {settings.url}: {settings.sessions} sessions for {settings.seconds:g} s, "
         f"think time {settings.think_s / 2:g}-{settings.think_s:g} s between actions",
     ]
+    if len(settings.servers) > 1 or settings.servers[0].url != settings.url:
+        lines.append(f"servers          {len(settings.servers)} behind it: "
+                     f"{', '.join(server.url for server in settings.servers)} (each warmed up directly)")
     lines += [f"skipped  {note}" for note in report.skipped]
     per_demo = ", ".join(f"{demo.demo} {report.interactions[demo.demo]}" for demo in report.demos)
     total = sum(report.interactions.values())
@@ -189,14 +232,16 @@ def format_report(report: BenchReport) -> str:
         *(f"  {demo.demo:<16}{_latency_line(report.action_seconds[demo.demo])}" for demo in report.demos),
         f"open latency     {_latency_line(report.open_seconds)}  (navigation to a demo page)",
     ]
-    if settings.server_pid:
-        lines.append(
-            f"server RSS       at start {_mb(report.rss_start)} · after warm-up, 1 session "
-            f"{_mb(report.rss_one_session)} · with {settings.sessions} sessions {_mb(report.rss_all_sessions)} · "
-            f"peak {_mb(report.rss_peak)}"
-        )
-    else:
-        lines.append("server RSS       unknown (the server process is not visible to this user)")
+    for number, (server, memory) in enumerate(zip(settings.servers, report.memory), start=1):
+        label = "server RSS" if len(settings.servers) == 1 else f"server {number} RSS"
+        if server.pid:
+            lines.append(
+                f"{label:<17}at start {_mb(memory.start)} · after warm-up, 1 session "
+                f"{_mb(memory.one_session)} · with {settings.sessions} sessions {_mb(memory.all_sessions)} · "
+                f"peak {_mb(memory.peak)}"
+            )
+        else:
+            lines.append(f"{label:<17}unknown (the server process is not visible to this user)")
     # The same failure tends to repeat in every session: show each once, with how often and where first.
     first_seen = {}
     for where, what in report.errors:

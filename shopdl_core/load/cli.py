@@ -1,4 +1,5 @@
-"""``python -m shopdl_core bench app``: many concurrent sessions against the app on loopback."""
+"""``shopdl bench app``: many concurrent sessions against the app, or a proxy in front of several
+app processes, on loopback; ``shopdl bench startup``: cold start to an interactive home page."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 from urllib.parse import urlsplit
 
 from shopdl_core.errors import InputError
-from shopdl_core.load.bench import BenchSettings, format_report, run_bench
+from shopdl_core.load.bench import AppServer, BenchSettings, format_report, run_bench
 from shopdl_core.load.memory import pid_listening_on
 from shopdl_core.load.scenarios import SCENARIOS
 from shopdl_core.load.server import running_app
@@ -18,15 +19,20 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 def add_commands(targets: dict[str, argparse._SubParsersAction]) -> None:
     parser = targets["bench"].add_parser(
         "app",
-        help="N concurrent sessions repeating the three demos; latency, errors, server memory",
+        help="N concurrent sessions against the app or a proxy; latency, errors, memory",
         description="Open N real Streamlit sessions against the app on loopback, each repeating the "
                     "demo interactions for a bounded time, and print sessions, interactions, errors, "
-                    "p50/p95/max latency and the server's memory. Exits 1 when there were errors.",
+                    "p50/p95/max latency and the server's memory. Exits 1 when there were errors. "
+                    "Against a proxy (deploy/serve.sh), name each app process behind it with "
+                    "--replica-url: each is warmed up directly and its memory reported.",
     )
     parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions (default 20)")
     parser.add_argument("--seconds", type=float, default=60.0, help="how long they run (default 60)")
-    parser.add_argument("--url", help="an app already running on loopback, e.g. http://127.0.0.1:8501; "
-                                      "default: start one on a free port and stop it at the end")
+    parser.add_argument("--url", help="an app or a proxy already running on loopback, e.g. http://127.0.0.1:8501; "
+                                      "default: start one app on a free port and stop it at the end")
+    parser.add_argument("--replica-url", action="append", metavar="URL",
+                        help="with --url a proxy: one app process behind it, e.g. http://127.0.0.1:8601 "
+                             "(repeat for each; default: --url is the app itself)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="a session waits between half this and this many seconds between actions "
                              "(default 1.0)")
@@ -54,19 +60,27 @@ def bench_startup_command(args: argparse.Namespace) -> int:
 def bench_app(args: argparse.Namespace) -> int:
     if args.sessions < 1 or args.seconds <= 0 or args.think < 0:
         raise InputError("--sessions must be at least 1, --seconds above 0 and --think 0 or more")
+    if args.replica_url and args.url is None:
+        raise InputError("--replica-url names the app processes behind a proxy: give the proxy as --url")
     if args.url is None:
         with running_app() as app:
-            report = run_bench(_settings(args, app.url, app.process.pid))
+            report = run_bench(_settings(args, app.url, (AppServer(app.url, app.process.pid),)))
     else:
-        address = urlsplit(args.url)
-        if address.scheme != "http" or address.hostname not in LOOPBACK_HOSTS or address.port is None:
-            raise InputError(f"--url must be http://127.0.0.1:PORT (loopback only), not {args.url!r}")
-        report = run_bench(_settings(args, args.url.rstrip("/"), pid_listening_on(address.port)))
+        servers = tuple(_loopback_server(url, "--replica-url") for url in args.replica_url or ())
+        url = _loopback_server(args.url, "--url").url
+        report = run_bench(_settings(args, url, servers or (_loopback_server(url, "--url"),)))
     print(format_report(report), flush=True)
     return 1 if report.errors else 0
 
 
-def _settings(args: argparse.Namespace, url: str, server_pid: int | None) -> BenchSettings:
+def _loopback_server(url: str, option: str) -> AppServer:
+    address = urlsplit(url)
+    if address.scheme != "http" or address.hostname not in LOOPBACK_HOSTS or address.port is None:
+        raise InputError(f"{option} must be http://127.0.0.1:PORT (loopback only), not {url!r}")
+    return AppServer(url.rstrip("/"), pid_listening_on(address.port))
+
+
+def _settings(args: argparse.Namespace, url: str, servers: tuple[AppServer, ...]) -> BenchSettings:
     demos = tuple(args.demo or (scenario.demo for scenario in SCENARIOS))
     return BenchSettings(url=url, sessions=args.sessions, seconds=args.seconds, think_s=args.think,
-                         server_pid=server_pid, demos=demos)
+                         servers=servers, demos=demos)

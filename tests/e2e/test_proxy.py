@@ -1,0 +1,147 @@
+"""Two app processes behind nginx (deploy/serve.sh 2): every page, an upload and a review work
+through the proxy, and each browser session sticks to one process."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from shopdl_core import config
+from shopdl_core.load.server import free_port
+from shopdl_core.ui.demos import DEMOS
+from tests.e2e.conftest import REPO_DIR, assert_clean, wait_idle
+from tests.e2e.test_images import jpeg_shop_photo
+from tests.e2e.test_reviews import type_review
+
+pytestmark = pytest.mark.e2e
+
+REPLICAS = 2
+START_TIMEOUT_S = 240  # two cold starts at once on a busy 2-core machine
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
+# access.log line: "... replica=127.0.0.1:PORT cookie=rN ..." (deploy/nginx.conf.template);
+# nginx writes an empty value as "-".
+LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .*replica=(?P<upstream>\S+) '
+                      r'cookie=(?P<cookie>r\d+|-)')
+
+
+@dataclass(frozen=True)
+class Proxy:
+    url: str
+    replica_urls: tuple[str, ...]
+    run_dir: Path
+
+    def replica_address(self, name: str) -> str:
+        """The upstream address of replica ``r1``, ``r2``..."""
+        return self.replica_urls[int(name[1:]) - 1].removeprefix("http://")
+
+
+def free_consecutive_ports(count: int) -> int:
+    """The first of ``count`` consecutive loopback ports that are free now."""
+    for _ in range(50):
+        first = free_port()
+        try:
+            for port in range(first + 1, first + count):
+                with socket.socket() as sock:
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError(f"no {count} consecutive free ports found")
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+            return reply.read() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory):
+    if NGINX is None:
+        pytest.skip("nginx is not installed: `make browser` (or apt-get install nginx) installs it")
+    run_dir = tmp_path_factory.mktemp("serve")
+    first = free_consecutive_ports(REPLICAS)
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "PYTHON": sys.executable, "SHOPDL_RUN_DIR": str(run_dir),
+           "SHOPDL_PROXY_PORT": url.rsplit(":", 1)[1], "SHOPDL_REPLICA_PORT": str(first)}
+    log_path = run_dir / "serve.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(["bash", "deploy/serve.sh", str(REPLICAS)], cwd=REPO_DIR, env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not (b"serve: http" in log_path.read_bytes() and healthy(url)):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"deploy/serve.sh did not come up:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.5)
+        yield Proxy(url, tuple(f"http://127.0.0.1:{first + i}" for i in range(REPLICAS)), run_dir)
+    finally:
+        process.terminate()  # serve.sh stops its app processes and nginx
+        process.wait(timeout=60)
+
+
+def visit_every_page(browser, proxy: Proxy, photo: Path) -> set[str]:
+    """One viewer: home, each demo page by its navigation link, a photo upload and a typed
+    review. Returns the replicas named by the proxy's responses."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    replicas = set()
+    page.on("response", lambda response: replicas.add(response.headers.get("x-shopdl-replica")))
+    try:
+        page.goto(proxy.url)
+        wait_idle(page)
+        assert_clean(page)
+        for demo in DEMOS:
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name=demo.title).click()
+            wait_idle(page)
+            assert page.get_by_role("heading", name=demo.title).first.is_visible()
+            assert_clean(page)
+            if demo.page.endswith("images.py"):
+                page.get_by_text("Upload a photo").click()
+                wait_idle(page)
+                page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
+                page.get_by_role("heading", name="Similar products").wait_for()
+                wait_idle(page)
+                assert_clean(page)
+            if demo.page.endswith("reviews.py"):
+                type_review(page, "The shoes arrived broken and the seller never answered. Awful!")
+                page.get_by_text("👎 negative").first.wait_for()
+                assert_clean(page)
+    finally:
+        context.close()  # closes the websocket, so nginx logs it
+    return replicas
+
+
+def test_every_page_upload_and_review_through_the_proxy_stick_to_one_replica(browser, proxy, tmp_path):
+    photo = jpeg_shop_photo(config.samples_dir() / "7_sneaker" / "0000.png", tmp_path)
+    viewers = [visit_every_page(browser, proxy, photo) for _ in range(REPLICAS)]
+
+    # Every response a viewer got came from one process, and the second viewer was given the other.
+    assert all(len(replicas) == 1 for replicas in viewers), viewers
+    assert {replica for replicas in viewers for replica in replicas} == {f"r{i + 1}" for i in range(REPLICAS)}
+
+    # nginx's own log: every request that carried the cookie (the websocket and the upload
+    # included) went to the process the cookie names.
+    time.sleep(1)  # the websockets' log lines are written when nginx closes them
+    requests = [match for line in (proxy.run_dir / "nginx" / "access.log").read_text().splitlines()
+                if (match := LOG_LINE.search(line))]
+    sticky = [match for match in requests if match["cookie"] != "-"]
+    assert sticky and all(match["upstream"] == proxy.replica_address(match["cookie"]) for match in sticky)
+    assert any(match["path"] == "/_stcore/stream" and match["status"] == "101" for match in sticky)
+    uploads = [match for match in sticky if "/_stcore/upload_file" in match["path"] and match["method"] == "PUT"]
+    assert uploads and all(match["status"] in ("200", "204") for match in uploads)
