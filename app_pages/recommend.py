@@ -56,6 +56,11 @@ if matrix is not None:
     similarity = similarity_column.radio("Shopper similarity", SIMILARITIES, horizontal=True,
                                          key="recsys_similarity",
                                          format_func={"pearson": "Mean-centred (Pearson)", "cosine": "Cosine"}.get)
+    st.caption(
+        "Both signals predict stars on one footing: the shopper's own average plus what the evidence says. "
+        "Collaborative uses the k most similar shoppers who rated a product; where none of them did, the "
+        "product's content prediction stands in, and the card says so. Content does the same the other way round."
+    )
     try:
         result = recommend_for_shopper(
             matrix, ui.product_features(matrix.product_ids), shopper, method=method, alpha=alpha,

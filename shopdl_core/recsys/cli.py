@@ -12,6 +12,7 @@ from shopdl_core.recsys.collaborative import DEFAULT_K
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import kfold_splits, movielens_shaped, synthetic_shop
 from shopdl_core.recsys.evaluation import evaluate_folds
+from shopdl_core.recsys.metrics import RELEVANT_RATING
 from shopdl_core.recsys.movielens import read_movielens
 from shopdl_core.recsys.ratings import RatingMatrix
 from shopdl_core.recsys.similarity import DEFAULT_SHRINKAGE, SIMILARITIES
@@ -38,11 +39,19 @@ def run_evaluate(args: argparse.Namespace) -> int:
     report = evaluate_folds(folds, method=CLI_METHODS[args.method], alpha=args.alpha, k=args.k,
                             similarity=args.similarity, shrinkage=args.shrinkage, item_features=features)
     if args.json:
-        print(json.dumps(report.as_dict()))
+        print(json.dumps(report.as_dict()))  # undefined ranking metrics are null
         return 0
     print(f"{args.method} (k={args.k}, {args.similarity}) on {source}, {report.folds} folds:")
+    if args.method != "content":  # hybrid.py: collaborative filtering's gaps
+        filled_by = "their content prediction" if features is not None else "the shopper's baseline (no item features)"
+        print(f"  (products no neighbour rated: {filled_by})")
     for name, value in report.as_dict().items():
+        if value is None:
+            value = f"undefined: no held-out product rated {RELEVANT_RATING:g} or more in any fold"
         print(f"  {name:16s} {value:.4f}" if isinstance(value, float) else f"  {name:16s} {value}")
+    if 0 < report.ranked_folds < report.folds:
+        print(f"  (ranking metrics over the {report.ranked_folds} folds with a held-out product "
+              f"rated {RELEVANT_RATING:g} or more)")
     return 0
 
 

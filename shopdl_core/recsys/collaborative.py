@@ -1,11 +1,14 @@
 """User-user collaborative filtering: the k most similar other shoppers who rated a product
-predict the shopper's rating of it.
+predict the shopper's rating of it, as Surprise's KNNWithMeans:
 
-Pearson (mean-centred) variant, as Surprise's KNNWithMeans:
     r̂(u, i) = b(u) + Σ_v s(u, v) (r(v, i) - b(v)) / Σ_v s(u, v)
-cosine variant, the seed's formula with its bugs fixed:
-    r̂(u, i) = Σ_v s(u, v) r(v, i) / Σ_v s(u, v)
-over v in the k raters of i most similar to u, u itself excluded, similarity > 0 only.
+
+over v in the k raters of i most similar to u, u itself excluded, similarity > 0 only; b is a
+shopper's baseline (damped mean rating). The similarity s is Pearson over co-rated items
+(shrunk) or the seed's cosine of rating rows; the prediction has the same form for both: a
+neighbour who rates everything a star higher than the shopper does not push predictions up.
+Content filtering predicts on the same footing (the shopper's baseline plus what similar items
+say), so the hybrid blends like with like.
 Without such a neighbour the prediction is the shopper's baseline and marked unavailable.
 """
 
@@ -70,9 +73,8 @@ class UserKNN:
         self._raters[products, slot] = raters
         self._ratings = np.zeros((values.shape[1], width), dtype=np.float32)
         self._ratings[products, slot] = values[raters, products]
-        centre = self.baselines[raters] if self.kind == "pearson" else 0.0
-        self._offsets = np.zeros_like(self._ratings)
-        self._offsets[products, slot] = values[raters, products] - centre
+        self._offsets = np.zeros_like(self._ratings)  # (I, width) each rating minus its rater's baseline
+        self._offsets[products, slot] = values[raters, products] - self.baselines[raters]
         return self
 
     def _chosen(self, shoppers: np.ndarray, products: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -103,8 +105,7 @@ class UserKNN:
             weighted = np.einsum("pr,pr->p", weights, self._offsets[products[chunk], :width])
             vote[chunk] = weighted / np.where(total > 0, total, 1.0)
         own = self.baselines[shoppers]
-        predicted = own + vote if self.kind == "pearson" else vote
-        rating = np.clip(np.where(available, predicted, own), MIN_RATING, MAX_RATING)
+        rating = np.clip(np.where(available, own + vote, own), MIN_RATING, MAX_RATING)
         return SignalPrediction(rating=rating, available=available)
 
     def neighbours(self, shopper: int, product: int) -> Neighbours:

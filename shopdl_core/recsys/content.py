@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from shopdl_core.errors import InputError
 from shopdl_core.recsys.collaborative import SignalPrediction
 from shopdl_core.recsys.ratings import MAX_RATING, MIN_RATING, user_baselines
 from shopdl_core.recsys.similarity import cosine_similarity_rows
@@ -43,6 +44,10 @@ def catalog_item_features(catalog: pd.DataFrame, product_ids: list[str] | tuple[
         tags / np.maximum(np.linalg.norm(tags, axis=1, keepdims=True), 1e-12),
     ]
     features = pd.DataFrame(np.hstack(blocks), index=catalog["product_id"])
+    unknown = [product_id for product_id in product_ids if product_id not in features.index]
+    if unknown:
+        raise InputError(f"Unknown product id{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown[:5]))}"
+                         f"{' and more' if len(unknown) > 5 else ''}: the catalogue has no such product.")
     return features.loc[list(product_ids)].to_numpy()
 
 
@@ -58,9 +63,13 @@ class LikedItems:
 class ContentFilter:
     def fit(self, values: np.ndarray, item_features: np.ndarray) -> "ContentFilter":
         """Learn from (U, I) ratings and (I, F) item features."""
+        features = np.asarray(item_features)
+        if features.ndim != 2 or len(features) != values.shape[1]:
+            raise InputError(f"Item features must be a table with one row per product ({values.shape[1]} rows), "
+                             f"not an array of shape {features.shape}.")
         self.values = values
         self.baselines = user_baselines(values)
-        self.item_similarity = cosine_similarity_rows(item_features)  # (I, I), >= 0 for features >= 0
+        self.item_similarity = cosine_similarity_rows(features)  # (I, I), >= 0 for features >= 0
         rated = values > 0
         self.likes = (values - self.baselines[:, None]) * rated  # (U, I) profile weights
         self._pull = self.likes @ self.item_similarity  # (U, I) Σ_j s(i, j) like(u, j)

@@ -1,7 +1,8 @@
 """Held-out evaluation: fit on training ratings, predict the held-out ones, score them.
 
-``evaluate_folds`` is what ``python -m shopdl_core evaluate recsys`` runs; ``alpha_sweep``
-feeds the page's chart of ranking quality against the hybrid's alpha.
+``evaluate_folds`` is what ``shopdl evaluate recsys`` runs; ``alpha_sweep`` feeds the page's
+chart of ranking quality against the hybrid's alpha. Both predict exactly as the page does
+(hybrid.py): with item features, collaborative filtering's gaps take the content prediction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from shopdl_core.errors import InputError
 from shopdl_core.recsys.collaborative import DEFAULT_K
 from shopdl_core.recsys.datasets import RatingTriples, SyntheticShop, holdout_split
 from shopdl_core.recsys.hybrid import HybridRecommender, method_alpha
-from shopdl_core.recsys.metrics import mae, ranking_metrics, rmse
+from shopdl_core.recsys.metrics import RELEVANT_RATING, mae, ranking_metrics, rmse
 from shopdl_core.recsys.similarity import DEFAULT_SHRINKAGE
 
 TOP_K = 10
@@ -29,11 +30,14 @@ SHOP_HOLDOUT = 0.5  # half of each synthetic shopper's ratings: enough held out 
 class EvaluationReport:
     rmse: float
     mae: float
-    precision_at_10: float
-    recall_at_10: float
-    ndcg_at_10: float
+    # Means over the folds where some shopper has a relevant held-out product (ranked_folds);
+    # None when no fold has one: ranking quality is undefined there.
+    precision_at_10: float | None
+    recall_at_10: float | None
+    ndcg_at_10: float | None
     seconds: float  # fit plus predict, all folds
     folds: int
+    ranked_folds: int
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -49,24 +53,30 @@ def evaluate_folds(
     shrinkage: float = DEFAULT_SHRINKAGE,
     item_features: np.ndarray | None = None,
 ) -> EvaluationReport:
-    """Mean of each metric over the folds; ``seconds`` times fitting and predicting only."""
+    """Mean of each metric over the folds; ``seconds`` times fitting and predicting only.
+
+    Collaborative filtering's gaps take the content prediction when ``item_features`` are given,
+    the shopper's baseline when not (hybrid.py).
+    """
     alpha = method_alpha(method, alpha)
     if alpha < 1.0 and item_features is None:
         raise InputError(f"The {method} method needs item features (for MovieLens: the u.item file).")
-    features = item_features if alpha < 1.0 else None
-    scores, seconds = [], 0.0
+    errors, rankings, seconds = [], [], 0.0
     for train, test in folds:
         start = time.perf_counter()
-        model = HybridRecommender(k, similarity, shrinkage).fit(train.to_matrix(), features)
+        model = HybridRecommender(k, similarity, shrinkage).fit(train.to_matrix(), item_features)
         parts, _, _ = model.predict_parts(test.shoppers, test.products)
         predicted = parts.blend(alpha)
         seconds += time.perf_counter() - start
+        errors.append((rmse(test.ratings, predicted), mae(test.ratings, predicted)))
         ranking = ranking_metrics(test.shoppers, test.products, test.ratings, predicted, TOP_K)
-        scores.append((rmse(test.ratings, predicted), mae(test.ratings, predicted),
-                       ranking["precision"], ranking["recall"], ranking["ndcg"]))
-    if not scores:
+        if ranking is not None:
+            rankings.append((ranking["precision"], ranking["recall"], ranking["ndcg"]))
+    if not errors:
         raise InputError("There is nothing to evaluate: no folds were given.")
-    return EvaluationReport(*np.mean(scores, axis=0).tolist(), seconds=seconds, folds=len(scores))
+    ranked = np.mean(rankings, axis=0).tolist() if rankings else [None, None, None]
+    return EvaluationReport(*np.mean(errors, axis=0).tolist(), *ranked, seconds=seconds, folds=len(errors),
+                            ranked_folds=len(rankings))
 
 
 def alpha_sweep(
@@ -84,7 +94,9 @@ def alpha_sweep(
     rows = []
     for alpha in alphas:  # a handful of blends of the same two (P,) arrays
         predicted = parts.blend(alpha)
-        rows.append({"alpha": float(alpha),
-                     **ranking_metrics(test.shoppers, test.products, test.ratings, predicted, TOP_K),
-                     "rmse": rmse(test.ratings, predicted)})
+        ranking = ranking_metrics(test.shoppers, test.products, test.ratings, predicted, TOP_K)
+        if ranking is None:
+            raise InputError(f"No shopper has a held-out product rated {RELEVANT_RATING:g} or more: "
+                             "ranking quality is undefined on this shop.")
+        rows.append({"alpha": float(alpha), **ranking, "rmse": rmse(test.ratings, predicted)})
     return pd.DataFrame(rows)

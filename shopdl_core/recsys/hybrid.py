@@ -1,10 +1,13 @@
 """The hybrid: collaborative and content predictions blended on one scale, the predicted
 rating in stars (1-5), as ``alpha * cf + (1 - alpha) * content``.
 
-Where one signal has no evidence for a pair (no neighbour rated the product; no rated item
-shares a feature with it) it borrows the other's prediction, so alpha = 1 ranks exactly as
-collaborative filtering, alpha = 0 exactly as content filtering, and a product nobody rated
-can still be recommended through its content.
+Both signals predict on the same footing, the shopper's baseline plus what their evidence says
+(collaborative.py, content.py). Where one signal has no evidence for a pair (no neighbour rated
+the product; no rated item shares a feature with it) it borrows the other's prediction. So
+"collaborative" (alpha = 1: the page's method and the CLI's ``--method cf`` alike) ranks a
+product by its neighbours where any of them rated it and by its content prediction where none
+did (by the shopper's baseline when no item features are given); "content" (alpha = 0) the
+other way round. A product nobody rated can still be recommended through its content.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ class BlendParts:
 
 
 def blend_parts(cf: SignalPrediction, content: SignalPrediction | None) -> BlendParts:
-    """Fill each signal's gaps with the other's prediction (both are baselines where neither knows)."""
+    """Fill each signal's gaps with the other's prediction (both are baselines where neither
+    knows); without content, collaborative gaps stay at the shopper's baseline."""
     if content is None:
         return BlendParts(cf.rating, cf.rating)
     return BlendParts(

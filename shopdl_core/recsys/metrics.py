@@ -5,7 +5,9 @@ to the lower product index); a held-out product is relevant when its true rating
 Per shopper, with hits = relevant products among the first k:
     precision@k = hits / min(k, n held out)      recall@k = hits / n relevant
     NDCG@k = Σ_hits 1 / log2(rank + 1) / Σ_{rank <= min(k, n relevant)} 1 / log2(rank + 1)
-averaged over the shoppers with at least one relevant held-out product.
+averaged over the shoppers with at least one relevant held-out product. When no shopper has
+one, the three are undefined (not 0: nothing could have been found), and ``ranking_metrics``
+returns None so that callers say so instead of printing NaN.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ def mae(true: np.ndarray, predicted: np.ndarray) -> float:
 
 def ranking_metrics(
     shoppers: np.ndarray, products: np.ndarray, true: np.ndarray, predicted: np.ndarray, k: int = 10
-) -> dict[str, float]:
-    """Precision, recall and NDCG at k over held-out (shopper, product, rating) triples, all (P,)."""
+) -> dict[str, float] | None:
+    """Precision, recall and NDCG at k over held-out (shopper, product, rating) triples, all (P,);
+    None when no shopper has a relevant held-out product."""
     order = np.lexsort((products, -predicted, shoppers))  # by shopper, best prediction first
     shoppers, relevant = shoppers[order], true[order] >= RELEVANT_RATING
     starts = np.flatnonzero(np.r_[True, shoppers[1:] != shoppers[:-1]])  # first row of each shopper
@@ -41,6 +44,8 @@ def ranking_metrics(
                       minlength=len(starts))
     ideal = np.r_[0.0, np.cumsum(discount)][np.minimum(n_relevant, k).astype(int)]
     scored = n_relevant > 0
+    if not scored.any():
+        return None
     return {
         "precision": float(np.mean(hits[scored] / np.minimum(k, sizes[scored]))),
         "recall": float(np.mean(hits[scored] / n_relevant[scored])),

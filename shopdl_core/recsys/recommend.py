@@ -72,11 +72,16 @@ def _signal(alpha: float, cf_available: np.ndarray, content_available: np.ndarra
         )
     if wanted != "collaborative" and not content_available.any():
         return "collaborative", "No rated product shares a feature with these, so content filtering has no say."
-    return wanted, {
+    note = {
         "collaborative": f"Ranked by what shoppers with tastes like {shopper}'s rated.",
         "content": f"Ranked by likeness to the products {shopper} rated highly.",
         "hybrid": f"Ranked by a blend: {alpha:.0%} collaborative, {1 - alpha:.0%} content.",
     }[wanted]
+    gaps = int((~cf_available & content_available).sum())
+    if wanted != "content" and gaps:  # hybrid.py: collaborative borrows the content prediction there
+        note += (f" No neighbour rated {gaps} of the {len(cf_available)} products {shopper} has not rated: "
+                 f"{'its' if gaps == 1 else 'their'} content prediction stands in for collaborative filtering.")
+    return wanted, note
 
 
 def recommend_for_shopper(
@@ -92,6 +97,9 @@ def recommend_for_shopper(
     shrinkage: float = DEFAULT_SHRINKAGE,
 ) -> Recommendations:
     """Top ``top_n`` unrated products for ``shopper``; ``item_features`` is (products, F)."""
+    if item_features is None:
+        raise InputError("Recommendations need the products' features (one row per product), for content "
+                         "filtering and for collaborative filtering's gaps; none were given.")
     if int(top_n) != top_n or top_n < 1:
         raise InputError(f"The number of recommendations must be a whole number of at least 1, not {top_n!r}.")
     alpha = method_alpha(method, alpha)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from shopdl_core.errors import InputError
+
 SIMILARITIES = ("pearson", "cosine")
 # Pearson similarities from few co-rated items are noisy; n co-ratings scale them by
 # n / (n + SHRINKAGE) (Koren 2008), so a pair agreeing on 2 items does not look identical.
@@ -50,9 +52,12 @@ def user_pearson_similarity(
 def user_similarity(
     values: np.ndarray, centres: np.ndarray, kind: str = "pearson", shrinkage: float = DEFAULT_SHRINKAGE
 ) -> np.ndarray:
+    """(U, I) ratings -> (U, U) shopper similarity of ``kind`` (one of SIMILARITIES)."""
     if kind == "cosine":
         return user_cosine_similarity(values)
-    return user_pearson_similarity(values, centres, shrinkage)
+    if kind == "pearson":
+        return user_pearson_similarity(values, centres, shrinkage)
+    raise InputError(f"Unknown similarity {kind!r}: use one of {', '.join(SIMILARITIES)}.")
 
 
 def k_largest_mask(scores: np.ndarray, eligible: np.ndarray, k: int) -> np.ndarray:

@@ -7,7 +7,11 @@ from shopdl_core.__main__ import main
 from shopdl_core.errors import InputError
 from shopdl_core.recsys.bench import plain_python_neighbours, plain_python_request
 from shopdl_core.recsys.movielens import read_movielens
-from shopdl_core.recsys.similarity import top_neighbours, user_cosine_similarity
+from shopdl_core.catalog import load_catalog, load_demo_ratings
+from shopdl_core.recsys.content import catalog_item_features
+from shopdl_core.recsys.ratings import RatingMatrix, user_baselines
+from shopdl_core.recsys.recommend import recommend_for_shopper
+from shopdl_core.recsys.similarity import SIMILARITIES, top_neighbours, user_similarity
 
 # 4 users x 3 items in MovieLens format (ids from 1), 10 ratings.
 U_DATA = [(1, 1, 5), (1, 2, 3), (1, 3, 4), (2, 1, 4), (2, 2, 2), (3, 1, 1), (3, 3, 5), (4, 2, 4), (4, 3, 4), (2, 3, 3)]
@@ -64,18 +68,34 @@ def test_cli_evaluates_movielens_as_json_and_reports_bad_folders(tmp_path, capsy
     folder = write_movielens(tmp_path / "ml")
     assert main(["evaluate", "recsys", "--movielens", str(folder), "--folds", "2", "--k", "2", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert set(report) == {"rmse", "mae", "precision_at_10", "recall_at_10", "ndcg_at_10", "seconds", "folds"}
+    assert set(report) == {"rmse", "mae", "precision_at_10", "recall_at_10", "ndcg_at_10", "seconds", "folds",
+                           "ranked_folds"}
     assert report["folds"] == 2
     assert main(["evaluate", "recsys", "--movielens", str(tmp_path / "missing")]) == 2
     assert "is not a folder" in capsys.readouterr().err
 
 
-def test_plain_python_baselines_agree_with_the_vectorised_code():
+def test_plain_python_neighbours_compute_the_same_similarity_as_the_vectorised_code():
     rng = np.random.default_rng(0)
     values = np.where(rng.random((12, 9)) < 0.5, rng.integers(1, 6, (12, 9)), 0).astype(float)
-    expected = top_neighbours(user_cosine_similarity(values), 3)
-    # Sets per row: the baseline breaks exact ties the other way (sorted on (similarity, index)).
-    baseline = plain_python_neighbours(values.tolist(), range(12), 3)
-    assert [set(row) for row in baseline] == [set(row) for row in expected.tolist()]
-    ranked = plain_python_request([[5, 0, 3], [4, 2, 3], [1, 5, 0]], [[1, 0], [0, 1], [1, 1]], 0, 2, 1, 1.0)
-    assert ranked == [1]
+    for kind in SIMILARITIES:
+        similarity = user_similarity(values, user_baselines(values), kind)
+        expected = top_neighbours(similarity, 3)
+        baseline = plain_python_neighbours(values.tolist(), range(12), 3, kind)
+        # Sets per row, and each chosen shopper as similar as the vectorised choice (float ties).
+        for u, (row, expected_row) in enumerate(zip(baseline, expected.tolist())):
+            np.testing.assert_allclose(sorted(similarity[u, row]), sorted(similarity[u, expected_row]))
+
+
+def test_plain_python_request_ranks_as_recommend_for_shopper():
+    frame = load_demo_ratings()
+    matrix = RatingMatrix(tuple(frame.index), tuple(frame.columns), frame.fillna(0.0).to_numpy())
+    features = catalog_item_features(load_catalog(), matrix.product_ids)
+    for user, shopper in enumerate(matrix.shoppers):
+        for alpha in (0.0, 0.5, 1.0):
+            ours = recommend_for_shopper(matrix, features, shopper, alpha=alpha, k=3, top_n=5, similarity="cosine")
+            plain = plain_python_request(matrix.values.tolist(), features.tolist(), user, 3, 5, alpha)
+            if ours.signal == "popular":
+                continue  # a shopper with no ratings: popularity, not the request the bench times
+            assert [matrix.product_ids[item] for item, _ in plain] == [item.product_id for item in ours.items]
+            np.testing.assert_allclose([score for _, score in plain], [item.score for item in ours.items], rtol=1e-5)
