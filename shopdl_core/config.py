@@ -41,6 +41,34 @@ CLASS_DEPARTMENT = {
 }
 
 
+# The photo model's classes: the ten folders of the clothing photos (Grigorev's clothing
+# dataset, small version), spelled as there. PhotoCNN's labels are exactly these.
+PHOTO_CLASSES = (
+    "dress",
+    "hat",
+    "longsleeve",
+    "outwear",
+    "pants",
+    "shirt",
+    "shoes",
+    "shorts",
+    "skirt",
+    "t-shirt",
+)
+PHOTO_CLASS_DEPARTMENT = {
+    "dress": "Dresses",
+    "hat": "Accessories",
+    "longsleeve": "Tops",
+    "outwear": "Outerwear",
+    "pants": "Bottoms",
+    "shirt": "Tops",
+    "shoes": "Footwear",
+    "shorts": "Bottoms",
+    "skirt": "Bottoms",
+    "t-shirt": "Tops",
+}
+
+
 def assets_dir() -> Path:
     """The assets folder; ``SHOPDL_ASSETS`` points it elsewhere (read on every call)."""
     override = os.environ.get("SHOPDL_ASSETS")
@@ -65,6 +93,12 @@ def fashion_mnist_dir() -> Path:
 
 def reviews_path() -> Path:
     return data_dir() / "reviews" / "womens_clothing_ecommerce_reviews.csv.gz"
+
+
+def photos_dir() -> Path:
+    """Real clothing photos shipped downscaled: ``validation/<class>/*.jpg`` (the held-out
+    photos the photo model is measured on) and ``catalog/*.jpg`` (the shop's product pictures)."""
+    return data_dir() / "photos"
 
 
 def catalog_path() -> Path:

@@ -1,5 +1,9 @@
 """Bring a shopper's product photo to the training distribution of the CNNs.
 
+Two steps. ``decode_photo`` validates the bytes with Pillow and gives the upright colour
+photo (EXIF orientation, first frame, transparency on white) at most WORK_SIZE a side: the
+photo model (PhotoCNN) resizes that to its square input (``photo_model_input``).
+
 Fashion-MNIST images are 28 x 28 grayscale, a light object on a black background, the
 object's longer side filling the frame (measured on the test set: 27.9 of 28 pixels on
 average) and its brightest pixel at 255. Shop photos are colour, any size and orientation,
@@ -11,6 +15,7 @@ stretched, cropped to the object, padded to a square, resized to 28 x 28.
 
 from __future__ import annotations
 
+import colorsys
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +23,6 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from shopdl_core.catalog import COLOURS
 from shopdl_core.errors import InputError
 from shopdl_core.vision.data import IMAGE_SIZE
 
@@ -39,8 +43,17 @@ MIN_CONTRAST = 12.0  # grey levels (of 255) the object must stand out from the b
 MARGIN = 0.0
 
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601, as Pillow's "L"
-_COLOUR_NAMES = tuple(COLOURS)
-_COLOUR_VALUES = np.array([COLOURS[name] for name in _COLOUR_NAMES], dtype=np.float32)  # (11, 3)
+
+
+@dataclass(frozen=True)
+class DecodedPhoto:
+    rgb: np.ndarray  # (H, W, 3) float32 in [0, 255], upright, transparency on white, <= WORK_SIZE a side
+    gray: np.ndarray  # (H, W) float32 luma of ``rgb``
+    original_size: tuple[int, int]  # (width, height) as uploaded
+
+    @property
+    def picture(self) -> Image.Image:
+        return Image.fromarray(self.rgb.round().astype(np.uint8), mode="RGB")
 
 
 @dataclass(frozen=True)
@@ -110,9 +123,46 @@ def _colour_and_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _name_colour(rgb: np.ndarray) -> str:
-    """The catalogue colour nearest (in RGB) to the median of rgb pixels (M, 3)."""
-    median = np.median(rgb, axis=0)
-    return _COLOUR_NAMES[int(np.argmin(((_COLOUR_VALUES - median) ** 2).sum(1)))]
+    """The catalogue colour name of the median of rgb pixels (M, 3), named by hue.
+
+    By hue, saturation and brightness rather than by the nearest RGB value: a phone photo of a
+    mustard T-shirt is darker than any palette yellow, and by RGB distance it came out brown.
+    """
+    red, green, blue = np.median(rgb, axis=0) / 255.0
+    hue, saturation, value = colorsys.rgb_to_hsv(red, green, blue)
+    hue *= 360.0
+    if value < 0.22 or (saturation < 0.2 and value < 0.3):
+        return "black"
+    if saturation < 0.2:
+        return "white" if value > 0.8 else "grey"
+    if hue < 15 or hue >= 335:
+        return "pink" if saturation < 0.5 and value > 0.6 else "red"
+    if hue < 40:
+        return "brown" if value < 0.6 else ("beige" if saturation < 0.5 else "yellow")
+    if hue < 70:
+        return "yellow" if value > 0.5 else "brown"
+    if hue < 165:
+        return "green"
+    if hue < 255:
+        return "blue" if value > 0.5 else "navy"
+    # Violets and magentas: the palette has no purple; dark ones read as navy, light ones as pink.
+    return "navy" if value < 0.5 else "pink"
+
+
+def product_colour(rgb: np.ndarray) -> str:
+    """The colour name of the product in a photo, rgb (H, W, 3).
+
+    Real photos show a garment on a floor, bed or wall of any colour, so the background is
+    taken in colour, not in gray: the median colour of the photo's border. The product is the
+    central half of the pixels that differ most from it (the middle 70 % of the frame, where
+    people put what they photograph).
+    """
+    height, width = rgb.shape[:2]
+    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])  # (M, 3)
+    background = np.median(border, axis=0)
+    centre = rgb[int(0.15 * height):int(0.85 * height) + 1, int(0.15 * width):int(0.85 * width) + 1].reshape(-1, 3)
+    distance = np.linalg.norm(centre - background, axis=1)
+    return _name_colour(centre[distance >= np.median(distance)])
 
 
 def _square(strength: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -128,10 +178,33 @@ def _square(strength: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return square
 
 
-def prepare_product_photo(data: bytes, name: str = "The photo") -> PreparedPhoto:
-    """Validate and preprocess one photo's bytes; InputError says what is wrong with a bad one."""
+def decode_photo(data: bytes, name: str = "The photo") -> DecodedPhoto:
+    """Validate one photo's bytes and decode it upright, in colour, at working size.
+
+    InputError says what is wrong with a bad file (empty, not an image, damaged, too large or small).
+    """
     image, original_size = _decode(data, name)
     rgb, gray = _colour_and_gray(image)
+    return DecodedPhoto(rgb=rgb, gray=gray, original_size=original_size)
+
+
+def photo_model_input(photo: DecodedPhoto, size: int) -> np.ndarray:
+    """The photo squeezed to the photo model's square input: uint8 (size, size, 3).
+
+    Squeezed, not cropped: a dress or trousers fill a tall frame, and a centre crop would cut
+    off what tells them apart. PhotoCNN is trained on photos brought to its input the same way.
+    """
+    resized = Image.fromarray(photo.rgb.round().astype(np.uint8), mode="RGB").resize(
+        (size, size), Image.Resampling.BILINEAR
+    )
+    return np.asarray(resized, dtype=np.uint8)
+
+
+def prepare_product_photo(data: bytes | DecodedPhoto, name: str = "The photo") -> PreparedPhoto:
+    """Validate and preprocess one photo (bytes, or already decoded) to the 28 x 28
+    Fashion-MNIST form; InputError says what is wrong with a bad one."""
+    decoded = data if isinstance(data, DecodedPhoto) else decode_photo(data, name)
+    rgb, gray, original_size = decoded.rgb, decoded.gray, decoded.original_size
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
     background = float(np.median(border))
     inverted = background > 127.5
@@ -146,9 +219,7 @@ def prepare_product_photo(data: bytes, name: str = "The photo") -> PreparedPhoto
         )
     strength = np.clip(strength * (255.0 / peak), 0.0, 255.0)
     mask = strength > OBJECT_THRESHOLD * 255.0
-    # The colour of the product's strongest half, from the colour photo, not the gray input.
-    strong = mask & (strength >= np.median(strength[mask]))
-    dominant = _name_colour(rgb[strong])
+    dominant = product_colour(rgb)
     small = Image.fromarray(_square(strength, mask), mode="F").resize(
         (IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS
     )
@@ -156,7 +227,7 @@ def prepare_product_photo(data: bytes, name: str = "The photo") -> PreparedPhoto
     # Fashion-MNIST images all reach 255; a thin object loses brightness when shrunk.
     pixels = np.round(small * (255.0 / max(float(small.max()), 1e-6))).astype(np.uint8)
     return PreparedPhoto(
-        photo=Image.fromarray(rgb.round().astype(np.uint8), mode="RGB"),
+        photo=decoded.picture,
         pixels=pixels,
         dominant_colour=dominant,
         original_size=original_size,

@@ -19,7 +19,7 @@ from PIL import Image
 from tests.conftest import open_app
 
 RECOMMEND, IMAGES, REVIEWS = "app_pages/recommend.py", "app_pages/images.py", "app_pages/reviews.py"
-KEPT_RATING = ("Straw Beach Bag", 4.0)  # Ana's rating, edited before every case
+KEPT_RATING = ("Grey Holiday Hat", 4.0)  # Ana's rating, edited before every case
 KEPT_REVIEW = "Lovely soft fabric, fits well."
 
 
@@ -92,12 +92,12 @@ class Case:
 
 CASES = [
     # Rating matrix cells, through the editor (its session state, as the browser sends it).
-    Case("rating above 5", RECOMMEND, lambda at: edit_ratings(at, {1: {"Running Trainers": 7.0}}),
-         "row 'Ben', column 'Running Trainers' holds '7'"),
-    Case("negative rating", RECOMMEND, lambda at: edit_ratings(at, {2: {"Jogger Pants": -2.0}}),
-         "row 'Chloe', column 'Jogger Pants' holds '-2'"),
-    Case("rating between 0 and 1", RECOMMEND, lambda at: edit_ratings(at, {3: {"Wool Overcoat": 0.5}}),
-         "row 'Dev', column 'Wool Overcoat' holds '0.5'"),
+    Case("rating above 5", RECOMMEND, lambda at: edit_ratings(at, {1: {"Black Sport Shoes": 7.0}}),
+         "row 'Ben', column 'Black Sport Shoes' holds '7'"),
+    Case("negative rating", RECOMMEND, lambda at: edit_ratings(at, {2: {"Black Sport Trousers": -2.0}}),
+         "row 'Chloe', column 'Black Sport Trousers' holds '-2'"),
+    Case("rating between 0 and 1", RECOMMEND, lambda at: edit_ratings(at, {3: {"Brown Classic Jacket": 0.5}}),
+         "row 'Dev', column 'Brown Classic Jacket' holds '0.5'"),
     Case("duplicate shopper", RECOMMEND, lambda at: edit_ratings(at, {2: {"Shopper": "Ben"}}),
          "Shopper 'Ben' appears twice"),
     Case("empty shopper name", RECOMMEND, lambda at: edit_ratings(at, {3: {"Shopper": ""}}),
@@ -112,7 +112,7 @@ CASES = [
          "The rating matrix is empty", keeps_edit=False),
     # Rating matrix cells and files, through the CSV upload.
     Case("text in a cell", RECOMMEND, lambda at: upload_ratings(at, "t.csv", ratings_csv(at, ("Ana,5.0", "Ana,abc"))),
-         "row 'Ana', column 'Performance Run Tee' holds 'abc'"),
+         "row 'Ana', column 'Red Sport T-Shirt' holds 'abc'"),
     Case("NaN in a cell", RECOMMEND, lambda at: upload_ratings(at, "n.csv", ratings_csv(at, ("Ana,5.0", "Ana,NaN"))),
          "holds 'NaN'"),
     Case("infinity in a cell", RECOMMEND, lambda at: upload_ratings(at, "i.csv", ratings_csv(at, ("Ana,5.0", "Ana,inf"))),
@@ -120,7 +120,7 @@ CASES = [
     Case("CSV with wrong columns", RECOMMEND, lambda at: upload_ratings(at, "w.csv", b"Shopper,Hat\nAna,4\n"),
          "unexpected 'Hat'"),
     Case("CSV with a renamed column", RECOMMEND,
-         lambda at: upload_ratings(at, "r.csv", ratings_csv(at, ("Gym Duffel", "Gym Bag"))), "missing 'Gym Duffel'"),
+         lambda at: upload_ratings(at, "r.csv", ratings_csv(at, ("Brown Sport Shorts", "Gym Bag"))), "missing 'Brown Sport Shorts'"),
     Case("empty CSV file", RECOMMEND, lambda at: upload_ratings(at, "e.csv", b""), "not a readable UTF-8 CSV"),
     Case("binary file as CSV", RECOMMEND, lambda at: upload_ratings(at, "b.csv", bytes(range(256)) * 4),
          "was not loaded, your table is unchanged"),

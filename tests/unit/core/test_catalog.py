@@ -1,29 +1,40 @@
 import numpy as np
 import pandas as pd
+from PIL import Image
 
 from shopdl_core import catalog, config
 
 
+def _shipped_picture_rows(frame: pd.DataFrame) -> dict[str, list[tuple[str, str, str]]]:
+    return {category: [(row.image, row.source, row.colour) for row in group.itertuples()]
+            for category, group in frame.groupby("category", sort=False)}
+
+
 def test_shipped_catalog_matches_its_generator():
-    with np.load(config.fashion_mnist_dir() / "fashion_mnist_test.npz") as data:
-        labels = data["y"]
-    rebuilt = catalog.build_catalog(labels)
     shipped = pd.read_csv(config.catalog_path(), dtype={"product_id": str})
+    rebuilt = catalog.build_catalog(_shipped_picture_rows(shipped))
     pd.testing.assert_frame_equal(rebuilt, shipped, check_dtype=False)
-    pd.testing.assert_frame_equal(catalog.build_demo_ratings(), catalog.load_demo_ratings(), check_dtype=False)
+    pd.testing.assert_frame_equal(catalog.build_demo_ratings(shipped), catalog.load_demo_ratings(), check_dtype=False)
 
 
-def test_every_product_pictures_its_own_class():
-    with np.load(config.fashion_mnist_dir() / "fashion_mnist_test.npz") as data:
-        labels = data["y"]
+def test_every_product_has_a_real_photo_of_its_class():
     frame = catalog.load_catalog()
-    assert len(frame) == 120 and frame["product_id"].is_unique
-    assert (frame.groupby("category").size() == 12).all()
+    assert len(frame) >= 150 and frame["product_id"].is_unique and frame["name"].is_unique
+    assert set(frame["category"]) == set(config.PHOTO_CLASSES)
+    assert (frame.groupby("category").size() == catalog.PRODUCTS_PER_CLASS).all()
     for row in frame.itertuples():
-        assert config.FASHION_CLASSES[labels[row.image_index]] == row.category
-        assert row.department == config.CLASS_DEPARTMENT[row.category]
+        assert row.department == config.PHOTO_CLASS_DEPARTMENT[row.category]
         assert row.colour in catalog.COLOURS
         assert row.price > 0
+        assert row.source.startswith(row.category + "/")  # drawn from its own class folder
+        with Image.open(catalog.catalog_pictures_dir() / row.image) as picture:
+            assert max(picture.size) <= catalog.PICTURE_SIDE and min(picture.size) >= 64
+
+
+def test_colour_column_is_read_from_the_shipped_picture():
+    frame = catalog.load_catalog()
+    for row in frame.iloc[::17].itertuples():
+        assert catalog.picture_colour(catalog.catalog_pictures_dir() / row.image) == row.colour
 
 
 def test_demo_ratings_are_a_valid_matrix():
@@ -36,7 +47,15 @@ def test_demo_ratings_are_a_valid_matrix():
     assert (ratings.notna().sum(axis=1) >= 3).all()  # every shopper has a taste to explain
 
 
-def test_product_picture_is_dark_object_on_white():
+def test_demo_products_carry_the_tastes_the_shoppers_have():
+    frame = catalog.load_catalog()
+    ids = catalog.load_demo_ratings().columns
+    assert all("sport" in frame.loc[i, "tags"] for i in ids[:4])
+    assert all("formal" in frame.loc[i, "tags"] for i in ids[4:8])
+    assert all("summer" in frame.loc[i, "tags"] for i in ids[8:])
+
+
+def test_product_picture_is_a_padded_square():
     picture = np.asarray(catalog.product_picture("P001", size=56))
     assert picture.shape == (56, 56, 3)
-    assert picture[0, 0].min() > 240  # corner is background
+    assert picture.std() > 10  # a photo, not a blank square

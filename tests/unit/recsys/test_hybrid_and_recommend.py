@@ -45,11 +45,11 @@ def test_recommendations_skip_rated_products_and_give_reasons(demo):
     assert not rated & {item.product_id for item in result.items}
     scores = [item.score for item in result.items]
     assert scores == sorted(scores, reverse=True)
-    gym_duffel = next(item for item in result.items if item.product_id == "P099")
-    # Ben (Ana's sport twin) rated the duffel 5; Ana's best content match is a sport item she rated 5.
-    assert gym_duffel.neighbours[0].shopper == "Ben" and gym_duffel.neighbours[0].rating == 5.0
-    assert gym_duffel.liked_items[0].rating == 5.0
-    assert gym_duffel.score == pytest.approx(0.5 * gym_duffel.cf_part + 0.5 * gym_duffel.content_part)
+    sport_shorts = next(item for item in result.items if item.product_id == "P143")
+    # Ben (Ana's sport twin) rated the sport shorts 5; Ana's best content match is a sport item she rated 5.
+    assert sport_shorts.neighbours[0].shopper == "Ben" and sport_shorts.neighbours[0].rating == 5.0
+    assert sport_shorts.liked_items[0].rating == 5.0
+    assert sport_shorts.score == pytest.approx(0.5 * sport_shorts.cf_part + 0.5 * sport_shorts.content_part)
 
 
 def test_shopper_without_ratings_gets_popular_products():
@@ -70,7 +70,7 @@ def test_neighbours_who_rated_nothing_new_fall_back_to_content():
     features = catalog_item_features(load_catalog(), matrix.product_ids)
     result = recommend_for_shopper(matrix, features, "Ana", method="collaborative", top_n=2)
     assert result.signal == "content" and "falls back to content" in result.note
-    assert [item.product_id for item in result.items] == ["P002", "P086"]  # another tee before trainers
+    assert [item.product_id for item in result.items] == ["P002", "P086"]  # another dress before trousers
 
 
 @pytest.mark.parametrize("kwargs, message", [
