@@ -40,7 +40,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         demo="images",
         url_path="images",
-        inputs=({"image_sample": "Sneaker 1"}, {"image_sample": "Bag 2"}, {"image_sample": "Ankle boot 3"}),
+        inputs=({"image_sample": "shoes 1"}, {"image_sample": "pants 2"}, {"image_sample": "dress 1"}),
         # The predicted class, its tags, the similar products and the top-3 probabilities' chart data.
         result_kinds=("heading", "markdown", "vega_lite_chart"),
     ),

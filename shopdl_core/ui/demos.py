@@ -20,7 +20,8 @@ DEMOS: tuple[Demo, ...] = (
     Demo("app_pages/recommend.py", "Recommendations", "🧭",
          "Edit who rated what: collaborative, content and hybrid filtering rank products and say why."),
     Demo("app_pages/images.py", "Product photos", "📷",
-         "Upload a product photo: a CNN names its category, tags it and finds the most similar catalogue products.",
+         "Upload a photo of a garment: a pretrained CNN fine-tuned on real photos names its kind, tags it, "
+         "shows where it looked and finds the most similar catalogue products.",
          models=registry.list_models("vision")),
     Demo("app_pages/reviews.py", "Review sentiment", "💬",
          "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zlib
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -14,14 +10,14 @@ from PIL import Image
 from shopdl_core import catalog, config, registry
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import build_shared_model, shared_device
-from shopdl_core.vision.photolike import make_photo_like
-from shopdl_core.vision.search import CatalogIndex, PhotoPrediction, build_catalog_index
+from shopdl_core.vision.search import PhotoPrediction
 from shopdl_core.vision.trained import TrainedVisionModel, load_trained_model
 
-# The Fashion-MNIST models, the default first (the selector opens on it).
-VISION_MODELS = registry.list_models("vision", registry.FASHION_MNIST, default_first=True)
-CARD_PICTURE_SIZE = 112
-MODEL_INPUT_DISPLAY = 224  # the 28 x 28 input shown 8x, pixels kept square (nearest)
+PHOTO_MODEL = registry.list_models("vision", registry.PRODUCT_PHOTOS, default_first=True)[0]
+SILHOUETTE_MODELS = registry.list_models("vision", registry.FASHION_MNIST, default_first=True)  # ProductCNN first
+VISION_MODELS = (PHOTO_MODEL, *SILHOUETTE_MODELS)
+CARD_PICTURE_SIZE = 160
+MODEL_INPUT_DISPLAY = 168  # the 28 x 28 input shown 6x, pixels kept square (nearest)
 
 
 @st.cache_resource(show_spinner="Loading the image model…")
@@ -30,33 +26,22 @@ def load_vision_model(name: str) -> TrainedVisionModel:
     return build_shared_model(name, load_trained_model)
 
 
-@st.cache_resource(show_spinner="Embedding the catalogue…")
-def load_catalog_index(name: str) -> CatalogIndex:
-    """The 120 catalogue pictures embedded by model ``name`` (computed once per process)."""
-    return build_catalog_index(load_vision_model(name).model, shared_device())
+@st.cache_resource(show_spinner="Measuring the Fashion-MNIST models on the validation photos…")
+def silhouette_real_photo_accuracy(name: str) -> dict:
+    """A Fashion-MNIST model's accuracy on the shipped validation photos (computed once per process)."""
+    from shopdl_core.vision.photo_eval import silhouette_accuracy
+    from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir
+
+    trained = load_vision_model(name)
+    return silhouette_accuracy(trained.model, trained.class_names, load_photo_folder(shipped_validation_dir()),
+                               shared_device())
 
 
 @st.cache_data(show_spinner=False)
 def sample_photos() -> dict[str, str]:
-    """Display label ("Sneaker 3") -> path of each shipped sample image, in class order."""
-    samples = {}
-    for folder in sorted(path for path in config.samples_dir().iterdir() if path.is_dir()):
-        class_name = config.FASHION_CLASSES[int(folder.name.split("_", 1)[0])]
-        for number, path in enumerate(sorted(folder.glob("*.png")), start=1):
-            samples[f"{class_name} {number}"] = str(path)
-    return samples
-
-
-@st.cache_data(show_spinner=False)
-def sample_bytes(path: str, as_shop_photo: bool) -> bytes:
-    """A sample's PNG bytes, or the same image dressed as a shop photo (JPEG, dark on white,
-    tinted, larger): the photo then goes through the full preprocessing like an upload."""
-    data = Path(path).read_bytes()
-    if not as_shop_photo:
-        return data
-    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("L"))
-    rng = np.random.default_rng(config.SEED + zlib.crc32(path.encode()))  # the same look on every visit
-    return make_photo_like(pixels, rng, "JPEG")
+    """Display label ("shoes 2") -> path of each shipped sample photo, in class order."""
+    folder = config.samples_dir() / "photos"
+    return {path.stem.replace("_", " "): str(path) for path in sorted(folder.glob("*.jpg"))}
 
 
 def model_input_picture(pixels: np.ndarray) -> Image.Image:
@@ -85,11 +70,13 @@ def product_picture(product_id: str) -> Image.Image:
 
 def similar_product_cards(similar: pd.DataFrame, per_row: int = 6) -> None:
     """One bordered card per product: picture, name, price and cosine similarity."""
+    from shopdl_core.ui.widgets import plain
+
     for start in range(0, len(similar), per_row):
         for column, row in zip(st.columns(per_row), similar.iloc[start:start + per_row].itertuples()):
             with column.container(border=True):
                 st.image(product_picture(row.product_id), width="stretch")
-                st.markdown(f"**{row.name}**")
+                st.markdown(f"**{plain(row.name)}**")
                 st.caption(f"€{row.price:.2f} · {row.category} · similarity {row.similarity:.2f}")
 
 

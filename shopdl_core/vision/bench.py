@@ -73,3 +73,51 @@ def bench_model(
         latency_ms_p90=float(np.percentile(timings, 90)),
         throughput_per_s=len(images) / seconds,
     )
+
+
+def bench_photo_jpeg() -> bytes:
+    """A 1000 x 1000 JPEG made from the first shipped validation photo (a real garment photo)."""
+    from shopdl_core.vision.photos import list_photo_folder, shipped_validation_dir
+
+    path, _ = list_photo_folder(shipped_validation_dir())[0]
+    with Image.open(path) as picture:
+        picture = picture.convert("RGB").resize((BENCH_SIDE, BENCH_SIDE), Image.Resampling.BICUBIC)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def bench_photo_model(trained, device: torch.device, repeats: int = 50, batch_size: int = 32) -> BenchResult:
+    """PhotoCNN: one 1000 x 1000 JPEG end to end (decode, resize, forward, tags, similar-product
+    search over the catalogue), and throughput on the shipped validation photos in batches."""
+    from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir
+    from shopdl_core.vision.preprocess import decode_photo
+    from shopdl_core.vision.search import classify_photos, photo_model_batch, similar_products
+
+    data = bench_photo_jpeg()
+
+    def one_photo() -> None:
+        prediction = classify_photos(trained, [decode_photo(data)])[0]
+        similar_products(trained.catalog_index, prediction.embedding)
+
+    for _ in range(3):
+        one_photo()
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        one_photo()
+        _synchronise(device)
+        timings.append((time.perf_counter() - started) * 1000.0)
+    photos = load_photo_folder(shipped_validation_dir())
+    batches = [photo_model_batch(trained.model, list(photos.photos[i:i + batch_size]))
+               for i in range(0, len(photos), batch_size)]
+    with torch.inference_mode():
+        trained.model(batches[0].to(device))
+        _synchronise(device)
+        started = time.perf_counter()
+        for batch in batches:
+            trained.model(batch.to(device))
+        _synchronise(device)
+    seconds = time.perf_counter() - started
+    return BenchResult(trained.name, str(device), statistics.median(timings), float(np.percentile(timings, 90)),
+                       len(photos) / seconds)

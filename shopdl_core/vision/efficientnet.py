@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -46,9 +47,21 @@ NUM_BLOCKS = sum(stage[0] for stage in LITE0_STAGES)  # 16
 
 
 class SamePadConv2d(nn.Conv2d):
-    """A convolution with TensorFlow's "SAME" padding: output side = ceil(input / stride)."""
+    """A convolution with TensorFlow's "SAME" padding: output side = ceil(input / stride).
+
+    With stride 1 and an odd kernel that is the symmetric padding k // 2, which the convolution
+    does itself (no padded copy of the input); only stride-2 layers pad explicitly.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.symmetric = self.stride == (1, 1) and all(k % 2 == 1 for k in self.kernel_size)
+        if self.symmetric:
+            self.padding = tuple(k // 2 for k in self.kernel_size)
 
     def forward(self, x: Tensor) -> Tensor:
+        if self.symmetric:
+            return super().forward(x)
         height, width = x.shape[-2:]
         pad_h = self._pad(height, self.kernel_size[0], self.stride[0])
         pad_w = self._pad(width, self.kernel_size[1], self.stride[1])
@@ -147,6 +160,12 @@ def load_imagenet_weights(model: EfficientNetLite0, path: str | None = None) -> 
 def to_backbone_input(pixels: Tensor) -> Tensor:
     """uint8-range RGB (B, 3, H, W) to the backbone's input scale, (pixel - 127) / 128."""
     return (pixels.float() - PIXEL_CENTRE) / PIXEL_SCALE
+
+
+def model_inputs(pixels: np.ndarray) -> Tensor:
+    """uint8 images (N, S, S, 3), as numpy holds them, to the backbone's input (N, 3, S, S)."""
+    # A copy: arrays read from PIL images are read-only, which torch.from_numpy warns about.
+    return to_backbone_input(torch.from_numpy(np.array(pixels, dtype=np.uint8)).permute(0, 3, 1, 2))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""The two image classifiers. Input (B, 1, 28, 28) normalised pixels, output (B, classes) logits.
+"""The Fashion-MNIST image classifiers. Input (B, 1, 28, 28) normalised pixels, output (B, classes) logits.
+
+(PhotoCNN, the photo model, lives in ``efficientnet.py``; ``MODELS`` below lists all three.)
 
 Each model is ``features`` (image -> embedding, the penultimate layer used for similar-item
 search) followed by ``head`` (embedding -> logits). Neither ends in a softmax: the loss
@@ -11,6 +13,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from torch import Tensor, nn
+
+from shopdl_core.vision.efficientnet import PhotoCNN, PhotoCNNConfig
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,11 @@ class ProductCNN(nn.Module):
         return self.head(self.features(x))
 
 
-MODELS = {"SeedCNN": (SeedCNN, SeedCNNConfig), "ProductCNN": (ProductCNN, ProductCNNConfig)}
+MODELS = {
+    "SeedCNN": (SeedCNN, SeedCNNConfig),
+    "ProductCNN": (ProductCNN, ProductCNNConfig),
+    "PhotoCNN": (PhotoCNN, PhotoCNNConfig),
+}
 
 
 def build_model(model_name: str, config: dict[str, Any] | None = None) -> nn.Module:

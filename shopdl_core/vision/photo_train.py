@@ -26,9 +26,15 @@ import torch
 from torch import nn
 
 from shopdl_core import config
+from shopdl_core.checkpoints import save_checkpoint
 from shopdl_core.vision.calibration import expected_calibration_error, fit_temperature
-from shopdl_core.vision.efficientnet import PhotoCNN, PhotoCNNConfig, photo_cnn_from_imagenet, to_backbone_input
-from shopdl_core.vision.photos import PhotoSet, augmented_views, stratified_split
+from shopdl_core.vision.efficientnet import PhotoCNN, PhotoCNNConfig, model_inputs, photo_cnn_from_imagenet
+from shopdl_core.vision.photo_eval import (FAMILIAR_PERCENTILE, familiarity, photo_embeddings, photo_logits,
+                                          search_metrics, unsure_share)
+from shopdl_core.vision.photos import (PhotoSet, augmented_views, load_photo_folder, photo_set_fingerprint,
+                                       shipped_validation_dir, stratified_split)
+from shopdl_core.vision.search import build_catalog_index
+from shopdl_core.vision.trained import catalog_index_extras
 
 TRAINED_ON = "clothing photos by Alexey Grigorev and contributors (CC0), train/ less a 10 % dev split"
 
@@ -59,11 +65,6 @@ class PhotoEpochReport:
     stage: str = "train"
 
 
-def model_inputs(pixels: np.ndarray) -> torch.Tensor:
-    """uint8 (N, S, S, 3) -> float (N, 3, S, S) scaled as the backbone expects."""
-    return to_backbone_input(torch.from_numpy(np.ascontiguousarray(pixels)).permute(0, 3, 1, 2))
-
-
 def run_in_batches(function: Callable[[torch.Tensor], torch.Tensor], pixels: np.ndarray,
                    device: torch.device, batch_size: int = 64) -> torch.Tensor:
     """function(model_inputs(batch)) over uint8 pixels (N, S, S, 3), concatenated on the CPU."""
@@ -72,11 +73,6 @@ def run_in_batches(function: Callable[[torch.Tensor], torch.Tensor], pixels: np.
         for start in range(0, len(pixels), batch_size):
             outputs.append(function(model_inputs(pixels[start:start + batch_size]).to(device)).cpu())
     return torch.cat(outputs)
-
-
-def photo_logits(model: PhotoCNN, pixels: np.ndarray, device: torch.device) -> torch.Tensor:
-    """Logits (N, C) on the CPU of an eval-mode PhotoCNN for uint8 inputs (N, S, S, 3)."""
-    return run_in_batches(model, pixels, device)
 
 
 def _trainable_part(model: PhotoCNN, frozen_blocks: int) -> Callable[[torch.Tensor], torch.Tensor]:
@@ -157,7 +153,7 @@ def train_photo_cnn(
             loss.backward()
             optimizer.step()
             schedule.step()
-            total_loss += float(loss) * len(chosen)
+            total_loss += float(loss.detach()) * len(chosen)
             correct += int((logits.argmax(1) == batch_targets).sum())
         model.eval()
         with torch.inference_mode():
@@ -209,10 +205,72 @@ def split_training_photos(photos: PhotoSet, settings: PhotoTrainConfig) -> tuple
     return photos.subset(kept), photos.subset(held)
 
 
-def calibrate(model: PhotoCNN, dev_photos: PhotoSet, device: torch.device) -> float:
-    """The temperature that minimises the dev photos' negative log-likelihood."""
-    logits = photo_logits(model, dev_photos.inputs(model.config.image_size), device)
-    return fit_temperature(logits, torch.from_numpy(dev_photos.labels))
+@dataclass
+class PhotoTrainingResult:
+    path: Path
+    metrics: dict
+
+
+def train_and_save_photo_cnn(
+    photos_dir: Path,
+    device: torch.device,
+    settings: PhotoTrainConfig = PhotoTrainConfig(),
+    path: Path | None = None,
+    on_progress: Callable[[PhotoEpochReport], None] | None = None,
+    weights_path: str | None = None,
+) -> PhotoTrainingResult:
+    """Fine-tune PhotoCNN on ``photos_dir`` (class folders), calibrate it on the dev split,
+    measure it on the shipped validation photos, embed the catalogue and write the checkpoint."""
+    started = time.perf_counter()
+    photos = load_photo_folder(photos_dir)
+    train_photos, dev_photos = split_training_photos(photos, settings)
+    model, reports = train_photo_cnn(train_photos, dev_photos, settings, device, on_progress, weights_path)
+    return save_photo_cnn(model, photos, settings, reports, time.perf_counter() - started, device, path)
+
+
+def save_photo_cnn(model: PhotoCNN, photos: PhotoSet, settings: PhotoTrainConfig, reports: list[PhotoEpochReport],
+                   seconds: float, device: torch.device, path: Path | None = None) -> PhotoTrainingResult:
+    """Calibrate a trained PhotoCNN on the dev split, measure it on the shipped validation
+    photos, embed the catalogue and write the checkpoint."""
+    train_photos, dev_photos = split_training_photos(photos, settings)
+    class_names = config.PHOTO_CLASSES
+    dev_logits = photo_logits(model, dev_photos, device)
+    temperature = fit_temperature(dev_logits, torch.from_numpy(dev_photos.labels))
+    validation = load_photo_folder(shipped_validation_dir())
+    validation_logits = photo_logits(model, validation, device)
+    evaluation = evaluate_photo_logits(validation_logits, validation.labels, temperature)
+    index = build_catalog_index(model, device)
+    reference = photo_embeddings(model, train_photos, device)  # (R, 1280): what "familiar" means
+    familiar_above = float(np.percentile(familiarity(photo_embeddings(model, dev_photos, device), reference),
+                                         FAMILIAR_PERCENTILE))
+    validation_unfamiliar = familiarity(photo_embeddings(model, validation, device), reference) < familiar_above
+    metrics = {
+        "headline": {"name": "accuracy on the validation photos", "value": evaluation.accuracy},
+        **evaluation.as_metrics(),
+        "temperature": temperature,
+        "dev_accuracy": evaluate_photo_logits(dev_logits, dev_photos.labels, temperature).accuracy,
+        "dev_photos": len(dev_photos),
+        "train_photos": len(train_photos),
+        "familiar_above": familiar_above,
+        **{f"dev_{k}": v for k, v in unsure_share(dev_logits, dev_photos.labels, temperature).items()},
+        **unsure_share(validation_logits, validation.labels, temperature, validation_unfamiliar),
+        **search_metrics(model, index, class_names, validation, device),
+        **training_summary(settings, reports, seconds, device),
+    }
+    path = save_checkpoint(
+        path or config.checkpoint_path("PhotoCNN"),
+        model,
+        kind="vision",
+        model_name="PhotoCNN",
+        config=asdict(model.config),
+        metrics=metrics,
+        fingerprint=photo_set_fingerprint(photos),
+        extras={"class_names": list(class_names), "temperature": temperature, "familiar_above": familiar_above,
+                "reference_embeddings": torch.from_numpy(reference).half(),
+                "catalog_index": catalog_index_extras(index)},
+        trained_on=TRAINED_ON,
+    )
+    return PhotoTrainingResult(path, metrics)
 
 
 def training_summary(settings: PhotoTrainConfig, reports: list[PhotoEpochReport], seconds: float,
@@ -223,7 +281,3 @@ def training_summary(settings: PhotoTrainConfig, reports: list[PhotoEpochReport]
         "training": asdict(settings),
         "history": [asdict(report) for report in reports],
     }
-
-
-def save_path(path: Path | None) -> Path:
-    return path or config.checkpoint_path("PhotoCNN")

@@ -125,3 +125,33 @@ def augmented_views(photos: PhotoSet, size: int, views: int, seed: int) -> Itera
     yield photos.inputs(size)
     for _ in range(views - 1):
         yield np.stack([augmented_input(photo, size, rng) for photo in photos.photos])
+
+
+def ship_photo_folder(source: Path | str, target: Path | str, side: int = 320, quality: int = 88) -> int:
+    """Copy a class-folder photo collection downscaled (longer side ``side``, JPEG) for assets.
+
+    Every photo is read through ``decode_photo``'s validation first; returns the number copied.
+    """
+    from shopdl_core.catalog import downscale_picture
+
+    target = Path(target)
+    items = list_photo_folder(source)
+    for path, label in items:
+        folder = target / config.PHOTO_CLASSES[label]
+        folder.mkdir(parents=True, exist_ok=True)
+        data = path.read_bytes()
+        decode_photo(data, name=str(path))
+        downscale_picture(data, side).save(folder / (path.stem + ".jpg"), "JPEG", quality=quality)
+    return len(items)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m shopdl_core.vision.photos",
+                                     description="Ship a photo folder downscaled into assets/data/photos.")
+    parser.add_argument("source", type=Path, help="e.g. the clothing photos' validation folder")
+    parser.add_argument("--name", default="validation", help="the folder's name under assets/data/photos")
+    arguments = parser.parse_args()
+    count = ship_photo_folder(arguments.source, config.photos_dir() / arguments.name)
+    print(f"wrote {count} photos to {config.photos_dir() / arguments.name}")

@@ -154,15 +154,20 @@ def product_colour(rgb: np.ndarray) -> str:
 
     Real photos show a garment on a floor, bed or wall of any colour, so the background is
     taken in colour, not in gray: the median colour of the photo's border. The product is the
-    central half of the pixels that differ most from it (the middle 70 % of the frame, where
-    people put what they photograph).
+    pixels of the middle 70 % of the frame (where people put what they photograph) that differ
+    clearly from it.
     """
     height, width = rgb.shape[:2]
     border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])  # (M, 3)
     background = np.median(border, axis=0)
     centre = rgb[int(0.15 * height):int(0.85 * height) + 1, int(0.15 * width):int(0.85 * width) + 1].reshape(-1, 3)
     distance = np.linalg.norm(centre - background, axis=1)
-    return _name_colour(centre[distance >= np.median(distance)])
+    # The pixels at least half as far from the background as the most distinct ones; a small
+    # product leaves most of the centre to the background, so a fixed share would not do.
+    product = distance >= 0.5 * np.percentile(distance, 99)
+    if product.mean() < 0.01:  # nearly uniform: the half that differs most
+        product = distance >= np.median(distance)
+    return _name_colour(centre[product])
 
 
 def _square(strength: np.ndarray, mask: np.ndarray) -> np.ndarray:

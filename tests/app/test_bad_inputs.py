@@ -120,7 +120,7 @@ CASES = [
     Case("CSV with wrong columns", RECOMMEND, lambda at: upload_ratings(at, "w.csv", b"Shopper,Hat\nAna,4\n"),
          "unexpected 'Hat'"),
     Case("CSV with a renamed column", RECOMMEND,
-         lambda at: upload_ratings(at, "r.csv", ratings_csv(at, ("Brown Sport Shorts", "Gym Bag"))), "missing 'Brown Sport Shorts'"),
+         lambda at: upload_ratings(at, "r.csv", ratings_csv(at, ("Beige Sport Shorts", "Gym Bag"))), "missing 'Beige Sport Shorts'"),
     Case("empty CSV file", RECOMMEND, lambda at: upload_ratings(at, "e.csv", b""), "not a readable UTF-8 CSV"),
     Case("binary file as CSV", RECOMMEND, lambda at: upload_ratings(at, "b.csv", bytes(range(256)) * 4),
          "was not loaded, your table is unchanged"),

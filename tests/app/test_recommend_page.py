@@ -32,7 +32,7 @@ def at():
 
 def test_default_render_shows_ranked_cards_and_the_evaluation(at):
     assert not at.exception and not at.error
-    assert card_names(at) == ["Brown Sport Shorts", "Grey Summer T-Shirt", "Red Formal Trousers", "Brown Classic Jacket"]
+    assert card_names(at) == ["Beige Sport Shorts", "Grey Summer T-Shirt", "Red Formal Trousers", "Grey Holiday Hat"]
     assert at.info[0].value.startswith("Ranked by a blend: 50% collaborative")
     assert any("Ben, similarity" in c.value for c in at.caption)  # a neighbour reason
     assert any(m.value.startswith("Best NDCG@10") for m in at.markdown)
@@ -54,12 +54,12 @@ def test_shopper_method_and_alpha_change_the_recommendations(at):
 
 def test_an_editor_edit_changes_the_recommendations_and_survives_a_page_switch(at):
     before = headlines(at)
-    edit(at, {0: {"Brown Sport Shorts": 1.0}})  # Ana now rated the shorts: they leave her list
-    assert "Brown Sport Shorts" not in card_names(at) and headlines(at) != before
+    edit(at, {0: {"Beige Sport Shorts": 1.0}})  # Ana now rated the shorts: they leave her list
+    assert "Beige Sport Shorts" not in card_names(at) and headlines(at) != before
     at.switch_page("app_pages/home.py").run()
     at.switch_page(PAGE).run()
-    assert "Brown Sport Shorts" not in card_names(at)
-    assert at.session_state["recsys_table"].loc[0, "Brown Sport Shorts"] == 1.0
+    assert "Beige Sport Shorts" not in card_names(at)
+    assert at.session_state["recsys_table"].loc[0, "Beige Sport Shorts"] == 1.0
 
 
 # Text cannot reach a number column through the editor (Streamlit drops it); CSV uploads can
@@ -94,9 +94,9 @@ def test_empty_matrix_is_reported(at):
 
 
 def test_reset_brings_back_the_demo_ratings(at):
-    edit(at, {0: {"Brown Sport Shorts": 1.0}})
+    edit(at, {0: {"Beige Sport Shorts": 1.0}})
     at.button(key="recsys_reset").click().run()
-    assert card_names(at)[0] == "Brown Sport Shorts"
+    assert card_names(at)[0] == "Beige Sport Shorts"
 
 
 def test_upload_with_wrong_columns_is_refused_and_a_good_one_replaces_the_table(at):

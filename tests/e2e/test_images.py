@@ -1,6 +1,6 @@
 """Product photos in a real browser: PNG and JPEG uploads through the file input."""
 
-import io
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -11,27 +11,30 @@ from tests.e2e.conftest import assert_clean, wait_idle
 pytestmark = pytest.mark.e2e
 
 
-def jpeg_shop_photo(path, tmp_path):
-    """A sample turned into a shop-style photo: dark object on white, RGB, 300 x 300, JPEG."""
-    picture = Image.open(path).convert("L").point(lambda value: 255 - value).resize((300, 300))
-    target = tmp_path / "sneaker.jpg"
-    picture.convert("RGB").save(target, format="JPEG", quality=90)
+def real_photo(tmp_path, kind: str) -> Path:
+    """A shipped sample photo of shoes, as the JPEG it is or re-encoded as a PNG."""
+    sample = config.samples_dir() / "photos" / "shoes_1.jpg"
+    if kind == "jpeg":
+        return sample
+    target = tmp_path / "shoes.png"
+    Image.open(sample).save(target, format="PNG")
     return target
 
 
 @pytest.mark.parametrize("kind", ["png", "jpeg"])
-def test_upload_shows_a_prediction_and_similar_products(page, app_url, tmp_path, kind):
-    sample = config.samples_dir() / "7_sneaker" / "0000.png"
-    photo = sample if kind == "png" else jpeg_shop_photo(sample, tmp_path)
+def test_upload_shows_a_prediction_similar_products_and_the_heat_map(page, app_url, tmp_path, kind):
     page.goto(f"{app_url}/images")
     wait_idle(page)
     page.get_by_text("Upload a photo").click()
     wait_idle(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(real_photo(tmp_path, kind)))
     page.get_by_role("heading", name="Similar products").wait_for()
     wait_idle(page)
-    assert page.get_by_role("heading", name="Sneaker").first.is_visible()
+    assert page.get_by_role("heading", name="shoes", exact=True).first.is_visible()
     assert page.get_by_text("similarity").count() >= 6
+    page.get_by_text("Show where the model looked").click()
+    wait_idle(page)
+    page.get_by_text("Where PhotoCNN looked").first.wait_for()
     assert_clean(page)
 
 

@@ -13,13 +13,15 @@ from shopdl_core.__main__ import main
 from shopdl_core.checkpoints import read_model_card
 from shopdl_core.vision.data import load_split
 from shopdl_core.vision.photolike import photo_like_evaluations
-from shopdl_core.vision.search import build_catalog_index, similar_products
 from shopdl_core.vision.train import evaluate
 from shopdl_core.vision.trained import load_trained_model
 
 pytestmark = pytest.mark.slow
 
 FLOORS = {"SeedCNN": 0.91, "ProductCNN": 0.935}
+# On the shipped validation photos of the seven kinds they have a class for, through the
+# silhouette (measured: see the README); ceilings, to show why uploads go to PhotoCNN.
+REAL_PHOTO_CEILING = 0.75
 CPU = torch.device("cpu")
 
 
@@ -55,21 +57,22 @@ def test_photo_like_images_are_classified_through_the_full_path(shipped):
     assert all(result.accuracy >= floor for result in results.values())
 
 
-def test_a_catalogue_picture_is_its_own_nearest_product(shipped):
+def test_silhouette_models_on_real_photos_are_far_below_the_photo_model(shipped):
+    from shopdl_core.vision.photo_eval import silhouette_accuracy
+    from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir
+
     trained, _ = shipped
-    index = build_catalog_index(trained.model, CPU)
-    assert index.embeddings.shape[0] == 120
-    nearest = similar_products(index, index.embeddings[37], k=6)
-    assert nearest.loc[0, "product_id"] == index.product_ids[37]
-    assert nearest.loc[0, "similarity"] == pytest.approx(1.0, abs=1e-5)
-    assert nearest["similarity"].is_monotonic_decreasing
+    result = silhouette_accuracy(trained.model, trained.class_names, load_photo_folder(shipped_validation_dir()), CPU)
+    assert result["real_photos"] == 290  # the validation photos of the seven kinds with a class
+    assert 0.1 < result["real_photo_accuracy"] < REAL_PHOTO_CEILING
 
 
 def test_predict_cli_scores_good_files_and_reports_bad_ones(tmp_path, capsys):
     good = config.samples_dir() / "7_sneaker" / "0000.png"
     fake = tmp_path / "fake.jpg"
     fake.write_text("not a photo")
-    status = main(["predict", "image", str(good), str(fake), str(tmp_path / "missing.png"), "--json"])
+    status = main(["predict", "image", str(good), str(fake), str(tmp_path / "missing.png"), "--model", "product",
+                   "--json"])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert status == 1 and len(lines) == 3
     assert lines[0]["label"] == "Sneaker" and lines[0]["tags"][:2] == ["Sneaker", "Footwear"]

@@ -41,7 +41,7 @@ def test_model_definitions_cover_the_registry():
     from shopdl_core.vision.model import MODELS as VISION_NETWORKS
 
     assert set(registry.list_models("text")) == set(TEXT_NETWORKS)
-    assert set(registry.list_models("vision", registry.FASHION_MNIST)) == set(VISION_NETWORKS)
+    assert set(registry.list_models("vision")) == set(VISION_NETWORKS)
 
 
 def test_cli_and_pages_read_the_registry():
@@ -51,8 +51,8 @@ def test_cli_and_pages_read_the_registry():
     from shopdl_core.ui.vision import VISION_MODELS
     from shopdl_core.vision.cli import MODEL_CHOICES as VISION_CHOICES
 
-    assert VISION_CHOICES == {"seed": "SeedCNN", "product": "ProductCNN"}
+    assert VISION_CHOICES == {"seed": "SeedCNN", "product": "ProductCNN", "photo": "PhotoCNN"}
     assert TEXT_CHOICES == {"rnn": "ReviewRNN", "attention": "AttentionRNN"}
-    assert VISION_MODELS == ("ProductCNN", "SeedCNN")  # the selector opens on the default
+    assert VISION_MODELS == ("PhotoCNN", "ProductCNN", "SeedCNN")  # the selector opens on the photo model
     assert TEXT_MODELS == ("ReviewRNN", "AttentionRNN")  # the baseline first
     assert {name for demo in DEMOS for name in demo.models} == set(registry.list_models())
