@@ -15,6 +15,7 @@ from shopdl_core.ui.vision import (
     model_input_picture,
     sample_photos,
     silhouette_real_photo_accuracy,
+    answer_line,
     similar_product_cards,
     tag_badges,
     top_classes_chart,
@@ -106,8 +107,7 @@ if decoded is not None:
     columns = st.columns(3)
     with columns[0].container(border=True):
         st.markdown(f"**{PHOTO_MODEL}** · reads the colour photo")
-        st.metric("Its answer", "unsure" if prediction.unsure else prediction.label,
-                  f"{prediction.top(1)[0][1]:.0%}", delta_color="off")
+        answer_line("unsure" if prediction.unsure else prediction.label, prediction.top(1)[0][1])
         st.caption(f"Accuracy on the {trained.metrics['photos']} validation photos: "
                    f"{trained.metrics['accuracy']:.1%} (ten kinds).")
     try:
@@ -125,7 +125,8 @@ if decoded is not None:
             answer = predict_photos(model.model, [silhouette], model.class_names, device)[0]
             left, right = st.columns([1, 1])
             left.image(model_input_picture(silhouette.pixels), caption="What it sees")
-            right.metric("Its answer", answer.label, f"{answer.top(1)[0][1]:.0%}", delta_color="off")
+            with right:
+                answer_line(answer.label, answer.top(1)[0][1])
             real = silhouette_real_photo_accuracy(name)
             st.caption(f"Right on {real['real_photo_accuracy']:.0%} of the {real['real_photos']} validation photos "
                        "of the seven kinds it has a class for.")

@@ -53,6 +53,15 @@ def top_classes_chart(prediction: PhotoPrediction, k: int = 3) -> charts.Spec:
     return charts.top_classes(prediction.top(k))
 
 
+def answer_line(label: str, probability: float) -> None:
+    """A model's answer in large type with its probability (names like "T-shirt/top" in full)."""
+    from shopdl_core.ui.widgets import plain
+
+    st.caption("Its answer")
+    st.markdown(f"#### {plain(label)}")
+    st.caption(f"probability {probability:.0%}")
+
+
 def tag_badges(prediction: PhotoPrediction) -> None:
     category, department, colour, *rest = prediction.tags
     with st.container(horizontal=True):
