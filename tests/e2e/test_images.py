@@ -25,7 +25,7 @@ def real_photo(tmp_path, kind: str) -> Path:
 def test_upload_shows_a_prediction_similar_products_and_the_heat_map(page, app_url, tmp_path, kind):
     page.goto(f"{app_url}/images")
     wait_idle(page)
-    page.get_by_text("Upload a photo").click()
+    page.get_by_test_id("stRadioGroup").get_by_text("Upload a photo").click()
     wait_idle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(real_photo(tmp_path, kind)))
     page.get_by_role("heading", name="Similar products").wait_for()
@@ -43,7 +43,7 @@ def test_a_non_image_upload_shows_a_message(page, app_url, tmp_path):
     fake.write_bytes(b"this is not a picture at all")
     page.goto(f"{app_url}/images")
     wait_idle(page)
-    page.get_by_text("Upload a photo").click()
+    page.get_by_test_id("stRadioGroup").get_by_text("Upload a photo").click()
     wait_idle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(fake))
     error = page.get_by_test_id("stAlertContentError").first

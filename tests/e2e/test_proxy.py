@@ -112,7 +112,7 @@ def visit_every_page(browser, proxy: Proxy, photo: Path) -> set[str]:
             assert page.get_by_role("heading", name=demo.title).first.is_visible()
             assert_clean(page)
             if demo.page.endswith("images.py"):
-                page.get_by_text("Upload a photo").click()
+                page.get_by_test_id("stRadioGroup").get_by_text("Upload a photo").click()
                 wait_idle(page)
                 page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
                 page.get_by_role("heading", name="Similar products").wait_for()
