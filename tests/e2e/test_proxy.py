@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from shopdl_core import config
 from shopdl_core.load.server import free_port
 from shopdl_core.ui.demos import DEMOS
 from tests.e2e.conftest import REPO_DIR, assert_clean, wait_idle
-from tests.e2e.test_images import jpeg_shop_photo
+from tests.e2e.test_images import real_photo
 from tests.e2e.test_reviews import type_review
 
 pytestmark = pytest.mark.e2e
@@ -128,7 +127,7 @@ def visit_every_page(browser, proxy: Proxy, photo: Path) -> set[str]:
 
 
 def test_every_page_upload_and_review_through_the_proxy_stick_to_one_replica(browser, proxy, tmp_path):
-    photo = jpeg_shop_photo(config.samples_dir() / "7_sneaker" / "0000.png", tmp_path)
+    photo = real_photo(tmp_path, "jpeg")
     viewers = [visit_every_page(browser, proxy, photo) for _ in range(REPLICAS)]
 
     # Every response a viewer got came from one process, and the second viewer was given the other.
