@@ -201,3 +201,19 @@ def test_fashion_classes_map_only_onto_real_photo_classes():
     assert set(FASHION_TO_PHOTO) <= set(config.PHOTO_CLASSES)
     assert all(set(names) <= set(config.FASHION_CLASSES) for names in FASHION_TO_PHOTO.values())
     assert not any("Bag" in names for names in FASHION_TO_PHOTO.values())
+
+
+def test_a_photo_unlike_every_reference_photo_is_unsure_however_confident():
+    from shopdl_core.vision.search import predict_with_photo_model
+
+    model = _two_class_head_model()
+    photo = decode_photo(jpeg(garment_photo()))
+    own = predict_with_photo_model(model, [photo], ("dress", "hat"), 1.0, torch.device("cpu"))[0]
+    assert own.familiarity is None and not own.unfamiliar  # no reference: no familiarity check
+    same = own.embedding[None, :]
+    familiar = predict_with_photo_model(model, [photo], ("dress", "hat"), 1.0, torch.device("cpu"), same, 0.9)[0]
+    assert familiar.familiarity == pytest.approx(1.0, abs=1e-5) and not familiar.unfamiliar
+    other = np.roll(same, 7, axis=1) * -1.0  # a reference pointing elsewhere
+    stranger = predict_with_photo_model(model, [photo], ("dress", "hat"), 0.01, torch.device("cpu"), other, 0.9)[0]
+    assert max(stranger.probabilities.values()) > 0.99  # confident at a low temperature...
+    assert stranger.unfamiliar and stranger.unsure  # ...yet unsure: it looks like nothing it knows
