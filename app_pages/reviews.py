@@ -32,8 +32,12 @@ def render_score(name: str, cell: str, score: ReviewScore) -> None:
     st.caption(MODEL_NOTES[name].format(cell=cell.upper()))
     st.markdown(f"**{verdict}**")
     st.progress(score.prob_positive, text=f"P(positive) = {score.prob_positive:.3f}")
+    if score.far_from_training:
+        st.markdown(f"⚠️ **Far from the training reviews**: {score.far_from_training}. "
+                    "Trust this score less than the test figures.")
     st.markdown(highlight_html(score), unsafe_allow_html=True)
-    st.caption(f"Knew {score.known_count} of {len(score.tokens)} words and marks.")
+    st.caption(f"Knew {score.known_count} of {len(score.tokens)} words and marks; "
+               f"{score.unseen_share:.0%} of the words never occurred in the clothing reviews.")
 
 
 def render_single_review() -> None:
@@ -125,6 +129,8 @@ def render_batch() -> None:
 
 st.title("💬 Review sentiment")
 st.markdown("Two recurrent networks trained on real clothing-shop reviews read what you type. "
+            "Pretrained word vectors (GloVe) and a sentiment lexicon (VADER) taught them words the "
+            "clothing reviews never used, so reviews of phones, meals or films work too. "
             "The attention model also shows which words it weighed most.")
 render_single_review()
 render_batch()

@@ -70,7 +70,8 @@ def text_columns(frame: pd.DataFrame) -> list[str]:
 
 def score_frame(scorer: SentimentModel, frame: pd.DataFrame, column: str,
                 on_progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """The frame with sentiment, prob_positive, unknown_share and note columns added.
+    """The frame with sentiment, prob_positive, unknown_share, note and far_from_training
+    (why the score deserves less trust, or "") columns added.
 
     Empty cells (or cells of only invisible characters) are left unscored with a note rather
     than failing the whole file.
@@ -82,6 +83,7 @@ def score_frame(scorer: SentimentModel, frame: pd.DataFrame, column: str,
     scored["prob_positive"] = float("nan")
     scored["unknown_share"] = float("nan")
     scored["note"] = "empty cell: not scored"
+    scored["far_from_training"] = ""
     texts = frame[column].fillna("").astype(str)
     filled = texts[[bool(tokenize(text)) for text in texts]]
     results = scorer.score_many(list(filled), batch_size=64, on_progress=on_progress)
@@ -93,4 +95,5 @@ def score_frame(scorer: SentimentModel, frame: pd.DataFrame, column: str,
         else f"cut to the first {len(r.tokens)} tokens" if r.truncated_from else ""
         for r in results
     ]
+    scored.loc[filled.index, "far_from_training"] = [r.far_from_training or "" for r in results]
     return scored

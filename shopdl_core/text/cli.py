@@ -15,6 +15,7 @@ from shopdl_core.device import describe_device, pick_device
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.text.data import data_fingerprint, load_splits
 from shopdl_core.text.model import CELLS
+from shopdl_core.text.ood import OOD_SPLITS, evaluate_ood, load_ood_reviews
 from shopdl_core.text.predict import SentimentModel, load_sentiment_model
 from shopdl_core.text.train import (MODEL_CHOICES, EpochReport, TrainConfig, evaluate_splits,
                                     save_text_model, train_text_model)
@@ -31,12 +32,35 @@ def add_commands(targets: dict) -> None:
     train.add_argument("--seed", type=int, default=config.SEED, help="seeds the split and the training")
     train.add_argument("--device", default=None, help="cpu, cuda or mps (default: SHOPDL_DEVICE, else best)")
     train.add_argument("--output", default=None, help="checkpoint path (default: the shipped one in assets/models)")
+    levers = train.add_argument_group("levers for reviews of other things (README: Review sentiment)")
+    switch = argparse.BooleanOptionalAction
+    levers.add_argument("--vectors", dest="word_vectors", action=switch, default=TrainConfig.word_vectors,
+                        help="GloVe vectors and an extended vocabulary (--no-vectors: the clothing-only baseline)")
+    levers.add_argument("--valence", dest="valence_feature", action=switch, default=TrainConfig.valence_feature,
+                        help="each word's lexicon valence as an input feature")
+    levers.add_argument("--aux-weight", type=float, default=TrainConfig.aux_weight,
+                        help="weight of the auxiliary lexicon-valence loss (0: off)")
+    levers.add_argument("--mask-rate", type=float, default=TrainConfig.domain_mask_rate,
+                        help="share of the --mask-words masked in each batch")
+    levers.add_argument("--mask-words", choices=("domain", "polar"), default=TrainConfig.mask_words,
+                        help="domain: typical of clothing reviews; polar: polarity from the clothing context")
+    levers.add_argument("--contrast-share", type=float, default=TrainConfig.contrast_share,
+                        help="made-up 'X, but Y' examples per training review")
+    levers.add_argument("--negation", dest="negation_scope", action=switch, default=TrainConfig.negation_scope,
+                        help="mark negation scope and reverse the valence feature inside it")
+    levers.add_argument("--lexicon-examples", action=switch, default=TrainConfig.lexicon_examples,
+                        help="lexicon words, alone and negated, as extra labelled examples")
+    levers.add_argument("--average-last", type=int, default=TrainConfig.average_last,
+                        help="also try the mean weights of the last N epochs, kept if validation prefers them")
+    levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
     train.set_defaults(func=run_train)
 
     evaluate = targets["evaluate"].add_parser("text", help="test-split metrics and the 3-star score spread")
     evaluate.add_argument("--model", choices=[*sorted(MODEL_CHOICES), "both"], default="both")
     evaluate.add_argument("--device", default=None)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument("--ood", choices=OOD_SPLITS, default=None,
+                          help="also score the out-of-domain reviews (dev, heldout or all)")
     evaluate.set_defaults(func=run_evaluate)
 
     predict = targets["predict"].add_parser("review", help="score reviews read from stdin, one per line")
@@ -65,15 +89,22 @@ def run_train(args: argparse.Namespace) -> int:
     if args.epochs < 1:
         raise InputError("--epochs must be at least 1.")
     device = pick_device(args.device)
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     name = MODEL_CHOICES[args.model]
+    settings = TrainConfig(epochs=args.epochs, seed=args.seed, word_vectors=args.word_vectors,
+                           valence_feature=args.valence_feature, aux_weight=args.aux_weight,
+                           domain_mask_rate=args.mask_rate, mask_words=args.mask_words,
+                           contrast_share=args.contrast_share, negation_scope=args.negation_scope,
+                           lexicon_examples=args.lexicon_examples, average_last=args.average_last)
     print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
-    trained = train_text_model(name, TrainConfig(epochs=args.epochs, seed=args.seed), device,
-                               {"cell": args.cell}, on_progress=_print_epoch)
+    trained = train_text_model(name, settings, device, {"cell": args.cell}, on_progress=_print_epoch)
     path = save_text_model(trained, name, args.output)
-    test = trained.metrics["test"]
+    test, calibration = trained.metrics["test"], trained.metrics["calibration"]
     print(f"best epoch {trained.result.best_epoch}, {trained.result.seconds:.0f}s; test accuracy "
           f"{test['accuracy']:.4f}, balanced accuracy {test['balanced_accuracy']:.4f}, "
-          f"macro-F1 {test['macro_f1']:.4f}\nwrote {path}")
+          f"macro-F1 {test['macro_f1']:.4f}; temperature {calibration['temperature']:.3f}, test ECE "
+          f"{calibration['test_ece_before']:.4f} -> {calibration['test_ece_after']:.4f}\nwrote {path}")
     return 0
 
 
@@ -88,7 +119,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
             raise CheckpointError(f"{name} was trained on review data {scorer.fingerprint}, the data "
                                   f"in assets is {current}: retrain it with `train text`.")
         splits = load_splits(scorer.split_seed)
-        report[name] = evaluate_splits(scorer.model, scorer.vocab, splits, device)
+        report[name] = evaluate_splits(scorer.model, scorer.vocab, splits, device, scorer.temperature)
+        if args.ood:
+            report[name]["out_of_domain"] = evaluate_ood(scorer, load_ood_reviews(args.ood))
     if args.json:
         print(json.dumps(report))
         return 0
@@ -98,7 +131,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
               f"macro-F1 {test['macro_f1']:.4f}  confusion [[TN FP] [FN TP]] {test['confusion_matrix']}")
         spread = ", ".join(f"{b}: {s:.0%}" for b, s in zip(mixed["bins"], mixed["share"]))
         print(f"  3-star reviews (n={mixed['n']}): P(positive) {spread}; "
-              f"{mixed['share_predicted_positive']:.0%} called positive")
+              f"{mixed['share_predicted_positive']:.0%} called positive; test ECE {test['ece']:.4f}")
+        if args.ood:
+            ood = result["out_of_domain"]
+            domains = ", ".join(f"{d} {a:.2f}" for d, a in ood["by_domain"].items())
+            kinds = ", ".join(f"{k} {a:.2f}" for k, a in ood["by_kind"].items())
+            print(f"  out of domain ({args.ood}, n={ood['n']}): accuracy {ood['accuracy']:.4f}, "
+                  f"{ood['accuracy_without_sarcasm']:.4f} without sarcasm\n    by domain: {domains}\n"
+                  f"    by kind: {kinds}")
     return 0
 
 

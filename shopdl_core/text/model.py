@@ -1,7 +1,7 @@
-"""The two review classifiers and their configs.
+"""The two review classifiers, the word encoder they share, and their configs.
 
 Shapes: B reviews in a batch, T tokens (the longest review; shorter ones are padded with
-PAD_ID), E embedding size, H hidden size per direction.
+PAD_ID), E embedding size, D pretrained vector size, H hidden size per direction.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from shopdl_core.text.tokenize import PAD_ID
+from shopdl_core.text.tokenize import NEGATOR_ROLE, PAD_ID, SCOPE_END_ROLE
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
@@ -25,6 +25,13 @@ class ReviewRNNConfig:
     cell: str = "gru"  # rnn | gru | lstm
     dropout: float = 0.4  # on the embeddings and on the review vector
     num_classes: int = 2
+    # Ids below domain_size (the training split's own vocabulary) get a trainable embedding;
+    # ids from domain_size up (words added from GloVe) have only their pretrained vector.
+    # None means every id is a domain id (no pretrained vectors: the clothing-only baseline).
+    domain_size: int | None = None
+    vector_dim: int = 0  # size of the frozen pretrained vectors (GloVe 50); 0 for none
+    valence: bool = False  # each word's lexicon valence as one more input feature
+    negation: bool = False  # mark negation scope (and reverse the valence feature inside it)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -34,6 +41,86 @@ class ReviewRNNConfig:
 class AttentionRNNConfig(ReviewRNNConfig):
     hidden_dim: int = 64  # per direction: the attention model is bidirectional
     attention_dim: int = 64
+
+
+class WordEncoder(nn.Module):
+    """Token ids -> word vectors (B, T, E).
+
+    embedding(id) = domain(id) + W_g glove(id) + w_v valence(id)
+
+    - domain: trainable rows for the training split's words only; zero for the others, so a
+      word the clothing reviews never used is read through its pretrained vector alone;
+    - glove: frozen pretrained vectors (float16 buffer; the checkpoint holds every row used),
+      mapped by one trainable projection W_g shared by all words: what the projection learns
+      from "lovely" carries over to "delightful" because their vectors are close;
+    - valence: the VADER lexicon's human-rated valence in [-1, 1] (0 outside the lexicon);
+    - negation: inside a negation scope ("not a single *crash*", see ``negation_scope``) a
+      learned scope vector is added and the valence feature is reversed.
+
+    ``valence_head`` reads the polarity back from W_g glove(id) alone; the auxiliary loss in
+    training fits it to the lexicon, which pushes polarity into the projection of words that
+    never appear in a training review.
+    """
+
+    def __init__(self, config: ReviewRNNConfig):
+        super().__init__()
+        self.config = config
+        self.domain_size = config.vocab_size if config.domain_size is None else config.domain_size
+        self.domain = nn.Embedding(self.domain_size, config.embed_dim, padding_idx=PAD_ID)
+        if config.vector_dim:
+            self.register_buffer("vectors", torch.zeros(config.vocab_size, config.vector_dim, dtype=torch.float16))
+            self.projection = nn.Linear(config.vector_dim, config.embed_dim)
+            self.valence_head = nn.Linear(config.embed_dim, 1)
+            # The domain rows start at zero: at first every word means what its vector says.
+            nn.init.zeros_(self.domain.weight)
+        if config.valence:
+            self.register_buffer("valences", torch.zeros(config.vocab_size))
+            self.valence_weight = nn.Linear(1, config.embed_dim, bias=False)
+        if config.negation:
+            self.register_buffer("roles", torch.zeros(config.vocab_size, dtype=torch.int8))
+            self.scope_vector = nn.Parameter(torch.zeros(config.embed_dim))
+
+    def set_word_knowledge(self, vectors: torch.Tensor | None, valences: torch.Tensor | None,
+                           roles: torch.Tensor | None = None) -> None:
+        """Fill the frozen tables before training: vectors (V, D), valences (V,), negation roles (V,)."""
+        if vectors is not None:
+            self.vectors.copy_(vectors.to(self.vectors.dtype))
+        if valences is not None:
+            self.valences.copy_(valences)
+        if roles is not None:
+            self.roles.copy_(roles.to(self.roles.dtype))
+
+    def projected(self, ids: torch.Tensor) -> torch.Tensor:
+        """W_g glove(id): (..., E)."""
+        return self.projection(self.vectors[ids].float())
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        in_domain = (ids < self.domain_size).unsqueeze(-1)  # (B, T, 1)
+        embedded = self.domain(ids.clamp(max=self.domain_size - 1)) * in_domain  # (B, T, E)
+        if self.config.vector_dim:
+            embedded = embedded + self.projected(ids)
+        scope = negation_scope(self.roles[ids]) if self.config.negation else None  # (B, T)
+        if self.config.valence:
+            valence = self.valences[ids]  # (B, T)
+            if scope is not None:
+                valence = torch.where(scope, -valence, valence)
+            embedded = embedded + self.valence_weight(valence.unsqueeze(-1))
+        if scope is not None:
+            embedded = embedded + scope.unsqueeze(-1) * self.scope_vector
+        return embedded
+
+
+def negation_scope(roles: torch.Tensor) -> torch.Tensor:
+    """(B, T) roles -> (B, T) bool: the tokens after a negator up to the next scope end.
+
+    "no bugs , no clutter , it just works": bugs and clutter are in scope, the rest not.
+    A token is in scope when the last negator before it comes after the last scope end up to it.
+    """
+    steps = torch.arange(roles.shape[-1], device=roles.device).expand_as(roles)
+    none = torch.full_like(steps, -1)
+    last_negator = torch.where(roles == NEGATOR_ROLE, steps, none).cummax(dim=-1).values
+    last_end = torch.where(roles == SCOPE_END_ROLE, steps, none).cummax(dim=-1).values
+    return (last_negator > last_end) & (roles != NEGATOR_ROLE)
 
 
 def _recurrent(config: ReviewRNNConfig, bidirectional: bool) -> nn.RNNBase:
@@ -56,7 +143,7 @@ class ReviewRNN(nn.Module):
     def __init__(self, config: ReviewRNNConfig):
         super().__init__()
         self.config = config
-        self.embedding = nn.Embedding(config.vocab_size, config.embed_dim, padding_idx=PAD_ID)
+        self.embedding = WordEncoder(config)
         self.rnn = _recurrent(config, bidirectional=False)
         self.dropout = nn.Dropout(config.dropout)
         self.classifier = nn.Linear(config.hidden_dim, config.num_classes)
@@ -79,7 +166,7 @@ class AttentionRNN(nn.Module):
     def __init__(self, config: AttentionRNNConfig):
         super().__init__()
         self.config = config
-        self.embedding = nn.Embedding(config.vocab_size, config.embed_dim, padding_idx=PAD_ID)
+        self.embedding = WordEncoder(config)
         self.rnn = _recurrent(config, bidirectional=True)
         self.dropout = nn.Dropout(config.dropout)
         states = 2 * config.hidden_dim

@@ -17,22 +17,30 @@ from torch import nn
 from shopdl_core import config, registry
 from shopdl_core.checkpoints import load_checkpoint, restore_model
 from shopdl_core.errors import CheckpointError, InputError
+from shopdl_core.text.calibration import margin_to_probability
 from shopdl_core.text.data import LABELS, pad_batch
 from shopdl_core.text.model import build_model
 from shopdl_core.text.tokenize import UNK_ID, Vocabulary, tokenize
 
 MAX_TOKENS = 300  # longer reviews are cut here (the training reviews have at most ~150 tokens)
 MOSTLY_UNKNOWN_SHARE = 0.5  # above this share of unknown tokens a score is flagged as unreliable
+# A review looks far from the clothing reviews the models learnt from when at least this share
+# of its words never occurred in them (no in-domain test review, 4 % of their titles read alone,
+# a third of the out-of-domain dev reviews), or when its calibrated P(positive) is this close
+# to 0.5 (4 % of the in-domain test reviews).
+UNSEEN_SHARE_FAR = 0.25
+NEAR_HALF = 0.15
 TEXT_MODELS = registry.list_models("text")  # the baseline first
 
 
 @dataclass(frozen=True)
 class ReviewScore:
     tokens: list[str]  # the first MAX_TOKENS tokens, as the model read them
-    known: list[bool]  # per token: in the vocabulary
+    known: list[bool]  # per token: in the vocabulary (its own row, or a pretrained vector)
     prob_positive: float
     weights: list[float] | None  # per token attention weight (AttentionRNN), summing to 1
     truncated_from: int | None  # the review's full token count when it was cut, else None
+    seen: list[bool] | None = None  # per token: occurred in the clothing reviews it was trained on
 
     @property
     def label(self) -> str:
@@ -50,11 +58,30 @@ class ReviewScore:
     def mostly_unknown(self) -> bool:
         return self.unknown_share > MOSTLY_UNKNOWN_SHARE
 
+    @property
+    def unseen_share(self) -> float:
+        """Share of the words (not marks) that never occurred in the training reviews."""
+        seen = self.known if self.seen is None else self.seen
+        flags = [s for token, s in zip(self.tokens, seen) if token[0].isalnum()]
+        return 1.0 - sum(flags) / len(flags) if flags else 1.0
+
+    @property
+    def far_from_training(self) -> str | None:
+        """Why this score deserves less trust than the test metrics suggest, or None."""
+        if self.unseen_share >= UNSEEN_SHARE_FAR:
+            return (f"{self.unseen_share:.0%} of its words never occurred in the clothing reviews "
+                    "the model learnt from")
+        if abs(self.prob_positive - 0.5) < NEAR_HALF:
+            return "the model is unsure: P(positive) is close to 0.5"
+        return None
+
     def to_dict(self) -> dict:
         result = {
             "label": self.label,
             "prob_positive": round(self.prob_positive, 4),
             "unknown_share": round(self.unknown_share, 4),
+            "unseen_share": round(self.unseen_share, 4),
+            "far_from_training": self.far_from_training,
             "tokens": self.tokens,
         }
         if self.weights is not None:
@@ -76,14 +103,15 @@ def review_tokens(text: object) -> list[str]:
     return tokens
 
 
-def forward_ids(model: nn.Module, id_lists: list[list[int]], device: torch.device | str,
-                batch_size: int = 256) -> tuple[np.ndarray, list[np.ndarray] | None]:
-    """P(positive) per sequence, and per-token attention weights when the model returns them.
+def forward_margins(model: nn.Module, id_lists: list[list[int]], device: torch.device | str,
+                    batch_size: int = 256) -> tuple[np.ndarray, list[np.ndarray] | None]:
+    """Logit margin (positive minus negative) per sequence, and per-token attention weights
+    when the model returns them.
 
     Sequences are batched in order of length (less padding), results come back in input order.
     """
     order = np.argsort([len(ids) for ids in id_lists], kind="stable")
-    probs = np.empty(len(id_lists), dtype=np.float64)
+    margins = np.empty(len(id_lists), dtype=np.float64)
     weights: list[np.ndarray] = []
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
@@ -91,27 +119,37 @@ def forward_ids(model: nn.Module, id_lists: list[list[int]], device: torch.devic
             ids, lengths = pad_batch([id_lists[i] for i in chosen])
             output = model(ids.to(device), lengths.to(device))
             logits, attention = output if isinstance(output, tuple) else (output, None)
-            probs[chosen] = torch.softmax(logits.float(), dim=1)[:, 1].cpu().numpy()
+            margins[chosen] = (logits[:, 1] - logits[:, 0]).double().cpu().numpy()
             if attention is not None:
                 attention = attention.float().cpu().numpy()
                 weights.extend(attention[row, : lengths[row]] for row in range(len(chosen)))
     if not weights:
-        return probs, None
+        return margins, None
     in_input_order = [np.empty(0)] * len(id_lists)
     for position, index in enumerate(order):
         in_input_order[index] = weights[position]
-    return probs, in_input_order
+    return margins, in_input_order
+
+
+def forward_ids(model: nn.Module, id_lists: list[list[int]], device: torch.device | str,
+                batch_size: int = 256, temperature: float = 1.0) -> tuple[np.ndarray, list[np.ndarray] | None]:
+    """P(positive) per sequence at ``temperature``, and attention weights as ``forward_margins``."""
+    margins, weights = forward_margins(model, id_lists, device, batch_size)
+    return margin_to_probability(margins, temperature), weights
 
 
 class SentimentModel:
     """A trained review model with its vocabulary, ready to score text on one device."""
 
     def __init__(self, name: str, model: nn.Module, vocab: Vocabulary, device: torch.device | str,
-                 *, fingerprint: str = "", split_seed: int = config.SEED):
+                 *, fingerprint: str = "", split_seed: int = config.SEED, temperature: float = 1.0):
         self.name = name
         self.model = model
         self.vocab = vocab
         self.device = torch.device(device)
+        self.temperature = temperature  # fitted on the validation split (calibration.py)
+        # Ids below this came from the training reviews; above it, from pretrained vectors.
+        self.domain_size = model.embedding.domain_size
         self.fingerprint = fingerprint  # of the review data it was trained on
         self.split_seed = split_seed  # re-creates its train/validation/test split
 
@@ -136,7 +174,7 @@ class SentimentModel:
         for start in range(0, len(all_tokens), batch_size):
             chunk = all_tokens[start:start + batch_size]
             id_lists = [self.vocab.encode(tokens[:MAX_TOKENS]) for tokens in chunk]
-            probs, weights = forward_ids(self.model, id_lists, self.device, batch_size)
+            probs, weights = forward_ids(self.model, id_lists, self.device, batch_size, self.temperature)
             for row, tokens in enumerate(chunk):
                 ids = id_lists[row]
                 scores.append(ReviewScore(
@@ -145,6 +183,7 @@ class SentimentModel:
                     prob_positive=float(probs[row]),
                     weights=None if weights is None else weights[row].tolist(),
                     truncated_from=len(tokens) if len(tokens) > MAX_TOKENS else None,
+                    seen=[i != UNK_ID and i < self.domain_size for i in ids],
                 ))
             if on_progress is not None:
                 on_progress(len(scores), len(all_tokens))
@@ -171,4 +210,5 @@ def load_sentiment_model(name: str, device: torch.device | str = "cpu",
         )
     model = restore_model(checkpoint, lambda cfg: build_model(name, cfg), device)
     return SentimentModel(name, model, vocab, device, fingerprint=checkpoint.fingerprint,
-                          split_seed=int(checkpoint.extras.get("split_seed", config.SEED)))
+                          split_seed=int(checkpoint.extras.get("split_seed", config.SEED)),
+                          temperature=float(checkpoint.extras.get("temperature", 1.0)))

@@ -65,6 +65,14 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+# Negation scope, as in Pang, Lee and Vaithyanathan (2002): the words after a negator, up to the
+# next clause mark or turn, have their polarity reversed ("not a single crash", "no complaints").
+NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "without",
+                      "hardly", "barely", "nowhere"})
+SCOPE_ENDS = frozenset({".", ",", "!", "?", ";", ":", "but", "however", "yet", "although", "though"})
+NEGATOR_ROLE, SCOPE_END_ROLE = 1, 2
+
+
 class Vocabulary:
     """Token <-> id mapping with padding (id 0) and unknown (id 1)."""
 
@@ -94,3 +102,7 @@ class Vocabulary:
 
     def encode(self, tokens: list[str]) -> list[int]:
         return [self.stoi.get(token, UNK_ID) for token in tokens]
+
+    def negation_roles(self) -> list[int]:
+        """Per id: NEGATOR_ROLE, SCOPE_END_ROLE or 0 (see NEGATORS)."""
+        return [NEGATOR_ROLE if t in NEGATORS else SCOPE_END_ROLE if t in SCOPE_ENDS else 0 for t in self.itos]

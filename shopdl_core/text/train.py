@@ -18,17 +18,21 @@ from torch import nn
 
 from shopdl_core import config, registry
 from shopdl_core.checkpoints import save_checkpoint
-from shopdl_core.text.data import (ReviewSplits, encode_texts, load_splits, pad_batch,
-                                   training_examples)
+from shopdl_core.text.calibration import (expected_calibration_error, fit_temperature,
+                                          margin_to_probability)
+from shopdl_core.text.data import (ReviewSplits, contrast_examples, encode_texts, load_splits,
+                                   pad_batch, training_examples)
 from shopdl_core.text.metrics import binary_metrics, score_distribution
 from shopdl_core.text.model import build_model
-from shopdl_core.text.predict import MAX_TOKENS, forward_ids
+from shopdl_core.text.predict import MAX_TOKENS, forward_margins
 from shopdl_core.text.tokenize import PAD_ID, UNK_ID, Vocabulary, tokenize
+from shopdl_core.text.vectors import (context_polar_words, domain_words, extended_vocabulary, lexicon_examples, load_glove,
+                                      load_vader_lexicon, lookup_valence, lookup_vectors)
 
 
 @dataclass
 class TrainConfig:
-    epochs: int = 8
+    epochs: int = 5
     batch_size: int = 128
     learning_rate: float = 2e-3  # decayed to 0 over ``epochs`` on a cosine
     weight_decay: float = 1e-6
@@ -36,6 +40,19 @@ class TrainConfig:
     clip_norm: float = 1.0  # recurrent layers can produce exploding gradients on long reviews
     patience: int = 5  # epochs without a better validation balanced accuracy before stopping
     seed: int = config.SEED
+    # Levers for reviews of other things than clothes (README, "Review sentiment"):
+    word_vectors: bool = True  # frozen GloVe 50-d vectors + a trainable projection
+    extra_words: int = 40_000  # most frequent GloVe words added to the vocabulary
+    valence_feature: bool = True  # VADER valence of each word as an input feature
+    aux_weight: float = 0.5  # weight of the auxiliary loss fitting the lexicon's valences
+    aux_batch: int = 256  # lexicon words per training batch for that loss
+    domain_mask_rate: float = 0.0  # share of the most clothing-specific words masked per batch
+    domain_word_count: int = 300  # how many words count as clothing-specific
+    mask_words: str = "domain"  # "domain": typical of clothing reviews; "polar": polarity from context
+    contrast_share: float = 0.3  # "<opposite sentence>, but <sentence>" examples per review
+    negation_scope: bool = True  # mark negation scope, reverse valence inside it (model.py)
+    average_last: int = 3  # also try the mean weights of the last N epochs (SWA); 0: off
+    lexicon_examples: bool = True  # lexicon words, alone and negated, as labelled examples
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -51,6 +68,7 @@ class EpochReport:
     val_macro_f1: float
     seconds: float
     improved: bool
+    aux_loss: float | None = None  # mean auxiliary (lexicon valence) loss over the epoch
 
 
 @dataclass
@@ -60,6 +78,7 @@ class TrainResult:
     seconds: float
     history: list[EpochReport] = field(default_factory=list)
     stopped_early: bool = False
+    averaged_epochs: list[int] = field(default_factory=list)  # kept weights are their mean, when set
 
 
 def class_weights(labels: np.ndarray) -> torch.Tensor:
@@ -95,16 +114,55 @@ def _drop_words(ids: torch.Tensor, rate: float, generator: torch.Generator) -> t
     return ids.masked_fill(dropped, UNK_ID)
 
 
+def _mask_ids(ids: torch.Tensor, masked: torch.Tensor | None, rate: float,
+              generator: torch.Generator) -> torch.Tensor:
+    # Hiding clothing words (dress, fabric, waist) at random makes the model find the verdict in
+    # the opinion words that reviews of anything share, rather than in what the product was.
+    if masked is None or rate <= 0:
+        return ids
+    hit = torch.isin(ids, masked) & (torch.rand(ids.shape, generator=generator) < rate)
+    return ids.masked_fill(hit, UNK_ID)
+
+
+@dataclass
+class LexiconTargets:
+    """Word ids and their lexicon valences in [-1, 1], for the auxiliary loss."""
+
+    ids: torch.Tensor  # (N,) int64
+    valences: torch.Tensor  # (N,) float32
+
+
+def auxiliary_loss(model: nn.Module, lexicon: LexiconTargets, batch: torch.Tensor) -> torch.Tensor:
+    """Mean squared error between the valence read from each word's projected pretrained vector
+    and the lexicon's valence, over the lexicon rows in ``batch`` (indices into ``lexicon``)."""
+    encoder = model.embedding
+    predicted = encoder.valence_head(encoder.projected(lexicon.ids[batch])).squeeze(-1)  # (N,)
+    return nn.functional.mse_loss(predicted, lexicon.valences[batch])
+
+
+def _running_mean(mean: dict | None, state: dict, count: int) -> dict:
+    """The mean of ``count`` earlier state dicts updated with ``state`` (integer tensors kept)."""
+    if mean is None:
+        return {key: value.detach().clone() for key, value in state.items()}
+    for key, value in state.items():
+        if value.is_floating_point():
+            mean[key] += (value.detach() - mean[key]) / (count + 1)
+    return mean
+
+
 def _logits(model: nn.Module, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     output = model(ids, lengths)
     return output[0] if isinstance(output, tuple) else output
 
 
 def evaluate(model: nn.Module, id_lists: list[list[int]], labels: np.ndarray,
-             device: torch.device | str, weights: torch.Tensor | None = None) -> dict:
-    """Accuracy, balanced accuracy, macro-F1, confusion matrix and (class-weighted) loss."""
-    probs, _ = forward_ids(model, id_lists, device)
+             device: torch.device | str, weights: torch.Tensor | None = None,
+             temperature: float = 1.0) -> dict:
+    """Accuracy, balanced accuracy, macro-F1, confusion matrix, (class-weighted) loss and ECE."""
+    margins, _ = forward_margins(model, id_lists, device)
+    probs = margin_to_probability(margins, temperature)
     metrics = binary_metrics(labels, probs)
+    metrics["ece"] = expected_calibration_error(probs, labels)
     chosen = np.clip(np.where(labels == 1, probs, 1.0 - probs), 1e-7, 1.0)
     sample_weights = np.ones(len(labels)) if weights is None else weights.numpy()[labels]
     metrics["loss"] = float(np.sum(-np.log(chosen) * sample_weights) / np.sum(sample_weights))
@@ -113,14 +171,22 @@ def evaluate(model: nn.Module, id_lists: list[list[int]], labels: np.ndarray,
 
 def train(model: nn.Module, train_ids: list[list[int]], train_labels: np.ndarray,
           val_ids: list[list[int]], val_labels: np.ndarray, settings: TrainConfig,
-          device: torch.device | str, on_progress: Callable[[EpochReport], None] | None = None) -> TrainResult:
+          device: torch.device | str, on_progress: Callable[[EpochReport], None] | None = None,
+          *, masked_ids: torch.Tensor | None = None, lexicon: LexiconTargets | None = None) -> TrainResult:
     """Train ``model`` in place with a class-weighted loss; keep the epoch with the best
-    validation balanced accuracy, stop after ``patience`` epochs without improvement."""
+    validation balanced accuracy, stop after ``patience`` epochs without improvement.
+
+    ``masked_ids`` (clothing-specific words) are masked at ``settings.domain_mask_rate``;
+    with ``lexicon``, ``settings.aux_weight`` times the auxiliary loss is added to each batch's.
+    """
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     generator = torch.Generator().manual_seed(settings.seed)
     model.to(device)
     weights = class_weights(train_labels)
+    use_aux = lexicon is not None and settings.aux_weight > 0
+    if use_aux:
+        lexicon = LexiconTargets(lexicon.ids.to(device), lexicon.valences.to(device))
     loss_fn = nn.CrossEntropyLoss(weight=weights.to(device))
     optimiser = torch.optim.Adam(model.parameters(), lr=settings.learning_rate,
                                  weight_decay=settings.weight_decay)
@@ -128,24 +194,35 @@ def train(model: nn.Module, train_ids: list[list[int]], train_labels: np.ndarray
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=settings.epochs)
     lengths = np.array([len(ids) for ids in train_ids])
     best_state, best_score, best_epoch, stale = None, -1.0, 0, 0
+    averaged, averaged_epochs = None, []
     result = TrainResult(best_epoch=0, best_val_balanced_accuracy=0.0, seconds=0.0)
     started = time.perf_counter()
     for epoch in range(1, settings.epochs + 1):
         epoch_start = time.perf_counter()
         model.train()
-        total_loss, total_count = 0.0, 0
+        total_loss, total_count, aux_total, batches = 0.0, 0, 0.0, 0
         for batch in _length_buckets(lengths, settings.batch_size, rng):
             ids, batch_lengths = pad_batch([train_ids[i] for i in batch])
             ids = _drop_words(ids, settings.word_dropout, generator)
+            ids = _mask_ids(ids, masked_ids, settings.domain_mask_rate, generator)
             targets = torch.from_numpy(train_labels[batch]).to(device)
             loss = loss_fn(_logits(model, ids.to(device), batch_lengths.to(device)), targets)
+            total_loss += loss.item() * len(batch)
+            if use_aux:
+                rows = torch.randint(len(lexicon.ids), (settings.aux_batch,), generator=generator)
+                aux = auxiliary_loss(model, lexicon, rows.to(device))
+                loss = loss + settings.aux_weight * aux
+                aux_total += aux.item()
+            batches += 1
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
             optimiser.step()
-            total_loss += loss.item() * len(batch)
             total_count += len(batch)
         schedule.step()
+        if epoch > settings.epochs - settings.average_last:
+            averaged = _running_mean(averaged, model.state_dict(), len(averaged_epochs))
+            averaged_epochs.append(epoch)
         model.eval()
         val = evaluate(model, val_ids, val_labels, device, weights)
         improved = val["balanced_accuracy"] > best_score
@@ -156,13 +233,24 @@ def train(model: nn.Module, train_ids: list[list[int]], train_labels: np.ndarray
             stale += 1
         report = EpochReport(epoch, settings.epochs, total_loss / total_count, val["loss"],
                              val["balanced_accuracy"], val["macro_f1"],
-                             time.perf_counter() - epoch_start, improved)
+                             time.perf_counter() - epoch_start, improved,
+                             aux_total / batches if use_aux else None)
         result.history.append(report)
         if on_progress is not None:
             on_progress(report)
         if stale >= settings.patience:
             result.stopped_early = True
             break
+    if len(averaged_epochs) >= 2:
+        # Stochastic weight averaging (Izmailov et al. 2018) over the last epochs: the mean of
+        # several nearby solutions often generalises better than any one of them, at no cost
+        # in latency. Kept only if validation says so.
+        model.load_state_dict(averaged)
+        model.eval()
+        score = evaluate(model, val_ids, val_labels, device, weights)["balanced_accuracy"]
+        if score > best_score:
+            best_state, best_score, best_epoch = averaged, score, averaged_epochs[-1]
+            result.averaged_epochs = averaged_epochs
     model.load_state_dict(best_state)
     model.eval()
     result.best_epoch, result.best_val_balanced_accuracy = best_epoch, best_score
@@ -170,7 +258,7 @@ def train(model: nn.Module, train_ids: list[list[int]], train_labels: np.ndarray
     return result
 
 
-VOCAB_MIN_FREQ = 5  # a word must appear in 5 training texts: rare product words become <unk>
+VOCAB_MIN_FREQ = 5  # a word must appear in 5 training texts to get a trainable row of its own
 MODEL_CHOICES = registry.cli_choices("text")  # --model value -> model name
 
 
@@ -182,16 +270,70 @@ class TrainedTextModel:
     metrics: dict
     splits: ReviewSplits
     result: TrainResult
+    temperature: float = 1.0
+
+
+@dataclass
+class WordKnowledge:
+    """What the training recipe takes from outside the reviews (vectors.py)."""
+
+    vocab: Vocabulary  # the domain vocabulary extended with lexicon and frequent GloVe words
+    vectors: np.ndarray | None  # (V, 50) GloVe rows, zeros for words GloVe lacks
+    valences: np.ndarray | None  # (V,) lexicon valence in [-1, 1], 0 outside the lexicon
+    lexicon: LexiconTargets | None  # for the auxiliary loss
+    masked_ids: torch.Tensor | None  # clothing-specific words to mask
+    examples: tuple[list[str], np.ndarray] | None = None  # lexicon words as labelled texts
+
+
+def gather_word_knowledge(settings: TrainConfig, domain_vocab: Vocabulary,
+                          train_tokens: list[list[str]], train_labels: np.ndarray) -> WordKnowledge:
+    """Extend the vocabulary and look up its vectors and valences, as the settings ask."""
+    if not (settings.word_vectors or settings.valence_feature or settings.domain_mask_rate > 0
+            or settings.lexicon_examples):
+        return WordKnowledge(domain_vocab, None, None, None, None)
+    glove, lexicon = load_glove(), load_vader_lexicon()
+    vocab = domain_vocab
+    if settings.word_vectors:
+        vocab = extended_vocabulary(domain_vocab, glove, lexicon, settings.extra_words)
+    vectors = lookup_vectors(vocab, glove) if settings.word_vectors else None
+    valences = lookup_valence(vocab, lexicon)
+    targets = None
+    if settings.word_vectors and settings.aux_weight > 0:
+        rows = np.flatnonzero((valences != 0) & (np.abs(vectors).sum(axis=1) > 0))
+        targets = LexiconTargets(torch.from_numpy(rows), torch.from_numpy(valences[rows]))
+    masked = None
+    if settings.domain_mask_rate > 0:
+        if settings.mask_words == "polar":
+            words = context_polar_words(train_tokens, train_labels, lexicon, top=settings.domain_word_count)
+        else:
+            words = domain_words(train_tokens, glove, lexicon, top=settings.domain_word_count)
+        masked = torch.tensor(sorted(vocab.stoi[w] for w in words if w in vocab.stoi), dtype=torch.int64)
+    examples = lexicon_examples(lexicon, vocab, seed=settings.seed) if settings.lexicon_examples else None
+    return WordKnowledge(vocab, vectors, valences if settings.valence_feature else None, targets, masked, examples)
 
 
 def evaluate_splits(model: nn.Module, vocab: Vocabulary, splits: ReviewSplits,
-                    device: torch.device | str) -> dict:
+                    device: torch.device | str, temperature: float = 1.0) -> dict:
     """Test-split metrics, and how the held-out 3-star reviews spread over P(positive)."""
     test_ids = encode_texts(list(splits.test["text"]), vocab, MAX_TOKENS)
-    mixed_probs, _ = forward_ids(model, encode_texts(list(splits.mixed["text"]), vocab, MAX_TOKENS), device)
+    mixed_margins, _ = forward_margins(model, encode_texts(list(splits.mixed["text"]), vocab, MAX_TOKENS), device)
     return {
-        "test": evaluate(model, test_ids, splits.test["label"].to_numpy(), device),
-        "mixed_3_star": score_distribution(mixed_probs),
+        "test": evaluate(model, test_ids, splits.test["label"].to_numpy(), device, temperature=temperature),
+        "mixed_3_star": score_distribution(margin_to_probability(mixed_margins, temperature)),
+    }
+
+
+def calibrate(model: nn.Module, vocab: Vocabulary, splits: ReviewSplits,
+              device: torch.device | str) -> tuple[float, dict]:
+    """The temperature fitted on the validation split, and ECE on the test split before/after."""
+    val_margins, _ = forward_margins(model, encode_texts(list(splits.val["text"]), vocab, MAX_TOKENS), device)
+    temperature = fit_temperature(val_margins, splits.val["label"].to_numpy())
+    test_margins, _ = forward_margins(model, encode_texts(list(splits.test["text"]), vocab, MAX_TOKENS), device)
+    labels = splits.test["label"].to_numpy()
+    return temperature, {
+        "temperature": temperature,
+        "test_ece_before": expected_calibration_error(margin_to_probability(test_margins), labels),
+        "test_ece_after": expected_calibration_error(margin_to_probability(test_margins, temperature), labels),
     }
 
 
@@ -199,28 +341,52 @@ def train_text_model(model_name: str, settings: TrainConfig, device: torch.devic
                      model_options: dict | None = None,
                      on_progress: Callable[[EpochReport], None] | None = None,
                      splits: ReviewSplits | None = None) -> TrainedTextModel:
-    """The whole recipe behind ``train text``: split, vocabulary, training, test metrics."""
+    """The whole recipe behind ``train text``: split, vocabulary and word knowledge, training,
+    calibration, test metrics. The same settings (seed included) give the same weights."""
     splits = splits if splits is not None else load_splits(settings.seed)
+    train_tokens = [tokenize(text) for text in splits.train["text"]]
     # The vocabulary counts each review once (not its title and sentence again).
-    vocab = Vocabulary.build((tokenize(text) for text in splits.train["text"]), min_freq=VOCAB_MIN_FREQ)
+    domain_vocab = Vocabulary.build(train_tokens, min_freq=VOCAB_MIN_FREQ)
+    knowledge = gather_word_knowledge(settings, domain_vocab, train_tokens, splits.train["label"].to_numpy())
+    vocab = knowledge.vocab
     texts, labels = training_examples(splits.train, seed=settings.seed)
+    if settings.contrast_share > 0:
+        extra_texts, extra_labels = contrast_examples(splits.train, settings.contrast_share, seed=settings.seed)
+        texts, labels = texts + extra_texts, np.concatenate([labels, extra_labels])
+    if knowledge.examples is not None:
+        texts, labels = texts + knowledge.examples[0], np.concatenate([labels, knowledge.examples[1]])
     model_config = {"vocab_size": len(vocab), **(model_options or {})}
+    if knowledge.vectors is not None or knowledge.valences is not None:
+        model_config.update(domain_size=len(domain_vocab), valence=knowledge.valences is not None,
+                            vector_dim=0 if knowledge.vectors is None else knowledge.vectors.shape[1])
+    model_config["negation"] = settings.negation_scope
+    # Seeded here, before the model is built, so the seed fixes the initial weights too.
+    torch.manual_seed(settings.seed)
     model = build_model(model_name, model_config)
+    model.embedding.set_word_knowledge(
+        None if knowledge.vectors is None else torch.from_numpy(knowledge.vectors),
+        None if knowledge.valences is None else torch.from_numpy(knowledge.valences),
+        torch.tensor(vocab.negation_roles()) if settings.negation_scope else None)
     val_ids = encode_texts(list(splits.val["text"]), vocab, MAX_TOKENS)
     result = train(model, encode_texts(texts, vocab, MAX_TOKENS), labels, val_ids,
-                   splits.val["label"].to_numpy(), settings, device, on_progress)
-    evaluation = evaluate_splits(model, vocab, splits, device)
+                   splits.val["label"].to_numpy(), settings, device, on_progress,
+                   masked_ids=knowledge.masked_ids, lexicon=knowledge.lexicon)
+    temperature, calibration = calibrate(model, vocab, splits, device)
+    evaluation = evaluate_splits(model, vocab, splits, device, temperature)
     metrics = {
         "headline": {"name": "balanced accuracy", "value": evaluation["test"]["balanced_accuracy"]},
         **evaluation,
-        "validation": {"balanced_accuracy": result.best_val_balanced_accuracy, "best_epoch": result.best_epoch},
+        "calibration": calibration,
+        "validation": {"balanced_accuracy": result.best_val_balanced_accuracy, "best_epoch": result.best_epoch,
+                       "averaged_epochs": result.averaged_epochs},
         "epochs_run": len(result.history),
         "train_seconds": round(result.seconds, 1),
         "train_reviews": len(splits.train),
         "train_examples": len(texts),
+        "vocabulary": {"size": len(vocab), "from_reviews": len(domain_vocab)},
         "train_config": settings.to_dict(),
     }
-    return TrainedTextModel(model, vocab, model.config.to_dict(), metrics, splits, result)
+    return TrainedTextModel(model, vocab, model.config.to_dict(), metrics, splits, result, temperature)
 
 
 def save_text_model(trained: TrainedTextModel, model_name: str, path: Path | None = None) -> Path:
@@ -233,6 +399,7 @@ def save_text_model(trained: TrainedTextModel, model_name: str, path: Path | Non
         config=trained.config,
         metrics=trained.metrics,
         fingerprint=trained.splits.fingerprint,
-        extras={"vocab": trained.vocab.itos, "split_seed": trained.splits.seed},
+        extras={"vocab": trained.vocab.itos, "split_seed": trained.splits.seed,
+                "temperature": trained.temperature},
         trained_on=f"Women's E-Commerce Clothing Reviews ({len(trained.splits.train):,} train reviews)",
     )

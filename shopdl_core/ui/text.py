@@ -29,17 +29,29 @@ def _alpha(weight: float, strongest: float) -> float:
     return round(0.85 * weight / strongest, 3) if strongest > 0 else 0.0
 
 
+def _word_note(known: bool, seen: bool) -> tuple[str, str]:
+    """CSS and tooltip text for a word the model knows from the reviews, from pretrained
+    vectors only, or not at all."""
+    if not known:
+        return " text-decoration: underline dotted #6b7280;", ", unknown word"
+    if not seen:
+        return " text-decoration: underline dashed #2563eb;", ", not in the clothing reviews: read from its pretrained vector"
+    return "", ""
+
+
 def highlight_html(score: ReviewScore) -> str:
-    """The tokens as escaped spans, shaded by attention weight; unknown words are underlined."""
+    """The tokens as escaped spans, shaded by attention weight; unknown words are underlined
+    (dotted), words known only from pretrained vectors too (dashed)."""
     weights = score.weights or [0.0] * len(score.tokens)
     strongest = max(weights, default=0.0)
+    seen_flags = score.seen if score.seen is not None else score.known
     spans = []
-    for token, weight, known in zip(score.tokens, weights, score.known):
+    for token, weight, known, seen in zip(score.tokens, weights, score.known, seen_flags):
         style = f"background: rgba({_HIGHLIGHT_RGB}, {_alpha(weight, strongest)}); padding: 1px 3px; border-radius: 3px;"
-        if not known:
-            style += " text-decoration: underline dotted #6b7280;"
+        decoration, note = _word_note(known, seen)
+        style += decoration
         label = f"weight {weight:.3f}" if score.weights else "no attention in this model"
-        title = f"{label}{'' if known else ', unknown word'}"
+        title = f"{label}{note}"
         spans.append(f'<span style="{style}" title="{html.escape(title)}">{html.escape(token)}</span>')
     return f'<div style="line-height: 2.1; font-size: 1.02rem;">{" ".join(spans)}</div>'
 
@@ -53,5 +65,7 @@ def legend_html() -> str:
         f'to right, rgba({_HIGHLIGHT_RGB}, 0), rgba({_HIGHLIGHT_RGB}, 0.85));"></span>'
         "<span>the review's highest weight</span>"
         '<span style="margin-left: 16px; text-decoration: underline dotted #6b7280;">unknown word</span>'
+        '<span style="margin-left: 16px; text-decoration: underline dashed #2563eb;">'
+        "not in the clothing reviews (pretrained vector)</span>"
         "</div>"
     )

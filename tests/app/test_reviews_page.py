@@ -89,3 +89,16 @@ def test_csv_without_a_text_column_gets_a_message_and_keeps_the_review():
     assert not at.exception
     assert any("No column of the CSV holds text" in e.value for e in at.error)
     assert "👍 positive" in _markdown(at)
+
+
+def test_a_review_of_something_else_is_flagged_next_to_its_score(page):
+    _type(page, "The waiter was rude and the soup was cold, we left hungry.")
+    text = _markdown(page)
+    assert text.count("Far from the training reviews") == 2  # next to each model's score
+    assert "never occurred in the clothing reviews" in text
+    assert "underline dashed" in text  # words read through their pretrained vectors
+
+
+def test_a_clothing_review_is_not_flagged(page):
+    page.button(key="example_negative").click().run()
+    assert "Far from the training reviews" not in _markdown(page)

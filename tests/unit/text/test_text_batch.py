@@ -55,5 +55,7 @@ def test_score_frame_scores_filled_cells_and_notes_empty_ones():
     assert scored["prob_positive"][:2].between(0, 1).all() and scored["prob_positive"][2:].isna().all()
     assert scored["note"].tolist() == ["", "mostly unknown words: a guess", "empty cell: not scored", "empty cell: not scored"]
     assert progress[-1] == (2, 2)
+    assert scored["far_from_training"][2:].tolist() == ["", ""]
+    assert "never occurred" in scored["far_from_training"][1]  # "Très déçue": words the model never saw
     with pytest.raises(InputError, match="no column 'text'"):
         score_frame(scorer, frame, "text")

@@ -3,7 +3,8 @@ import pytest
 import torch
 
 from shopdl_core.errors import InputError
-from shopdl_core.text.data import encode_texts, load_reviews, pad_batch, review_text, split_reviews, training_examples
+from shopdl_core.text.data import (contrast_examples, encode_texts, load_reviews, pad_batch, review_text,
+                                   split_reviews, training_examples)
 from shopdl_core.text.tokenize import PAD_ID, UNK_ID, Vocabulary
 
 
@@ -79,3 +80,24 @@ def test_load_reviews_labels_ratings_and_drops_rows_without_text(tmp_path):
     assert frame["title"].tolist() == ["Great", "", "Meh", "Awful"]
     with pytest.raises(InputError, match="missing"):
         load_reviews(tmp_path / "nope.csv.gz")
+
+
+def test_contrast_examples_take_the_label_of_the_clause_after_the_turn():
+    train = pd.DataFrame({
+        "title": ["Love it", "Fell apart", "Great", ""],
+        "text": ["Love it. So soft and warm here.", "Fell apart. The seams ripped at once.",
+                 "Great. Fits well and looks good.", "Awful thing and do not buy it ever."],
+        "label": [1, 0, 1, 0],
+    })
+    texts, labels = contrast_examples(train, 1.0, seed=3)
+    assert len(texts) == 4 and sorted(labels.tolist()) == [0, 0, 1, 1]
+    positives = {"Love it", "So soft and warm here", "Great", "Fits well and looks good"}
+    for text, label in zip(texts, labels):
+        first, second = text.rstrip(".").split(", ", 1)
+        turn, rest = second.split(" ", 1)
+        assert turn in ("but", "however", "yet")
+        # The clause after the turn comes from a review of the example's label, the one before
+        # from a review of the other label.
+        assert any(rest == p[0].lower() + p[1:] for p in positives) == bool(label)
+        assert (first in positives) != bool(label)
+    assert contrast_examples(train, 1.0, seed=3)[0] == texts  # seeded

@@ -2,8 +2,9 @@ import pytest
 import torch
 
 from shopdl_core.text.data import pad_batch
-from shopdl_core.text.model import AttentionRNN, AttentionRNNConfig, ReviewRNN, ReviewRNNConfig, build_model
-from shopdl_core.text.tokenize import PAD_ID
+from shopdl_core.text.model import (AttentionRNN, AttentionRNNConfig, ReviewRNN, ReviewRNNConfig, build_model,
+                                    negation_scope)
+from shopdl_core.text.tokenize import PAD, PAD_ID, UNK, Vocabulary, tokenize
 
 CELLS = ("rnn", "gru", "lstm")
 
@@ -67,3 +68,66 @@ def test_build_model_from_a_config_dict_and_reject_an_unknown_cell():
     assert isinstance(model, AttentionRNN) and isinstance(model.rnn, torch.nn.LSTM) and model.rnn.bidirectional
     with pytest.raises(ValueError, match="cell must be one of"):
         build_model("ReviewRNN", {"vocab_size": 30, "cell": "transformer"})
+
+
+def _encoder_model(**options):
+    torch.manual_seed(0)
+    config = {"vocab_size": 12, "embed_dim": 4, "hidden_dim": 3, "domain_size": 6, "vector_dim": 2, **options}
+    model = build_model("AttentionRNN", config)
+    vectors = torch.randn(12, 2)
+    vectors[:2] = 0.0  # padding and <unk> have no pretrained vector
+    model.embedding.set_word_knowledge(vectors, torch.linspace(-1, 1, 12) if options.get("valence") else None)
+    return model.eval()
+
+
+def test_words_beyond_the_domain_are_read_through_their_vector_alone():
+    model = _encoder_model(valence=True)
+    encoder = model.embedding
+    with torch.no_grad():
+        encoder.domain.weight.normal_()  # as after training
+        ids = torch.tensor([[2, 7, 11]])
+        embedded = encoder(ids)
+        glove_part = encoder.projection(encoder.vectors[ids].float())
+        valence_part = encoder.valence_weight(encoder.valences[ids].unsqueeze(-1))
+    # Id 2 is a review word (its trainable row counts); 7 and 11 came from GloVe (no row).
+    torch.testing.assert_close(embedded[0, 0], encoder.domain.weight[2] + glove_part[0, 0] + valence_part[0, 0])
+    torch.testing.assert_close(embedded[0, 1:], glove_part[0, 1:] + valence_part[0, 1:])
+    assert encoder.vectors.dtype == torch.float16  # stored at half size in the checkpoint
+
+
+def test_the_padding_row_stays_zero_in_the_domain_embedding():
+    model = _encoder_model()
+    embedded = model.embedding(torch.tensor([[0]]))
+    torch.testing.assert_close(embedded[0, 0], model.embedding.projection.bias)  # zero vector -> bias
+
+
+def _scope(text):
+    tokens = tokenize(text)
+    vocab = Vocabulary([PAD, UNK, *dict.fromkeys(tokens)])
+    roles = torch.tensor(vocab.negation_roles())[torch.tensor([vocab.encode(tokens)])]
+    return [t for t, inside in zip(tokens, negation_scope(roles)[0].tolist()) if inside]
+
+
+def test_negation_scope_runs_from_a_negator_to_the_next_clause_mark_or_turn():
+    assert _scope("No bugs, no clutter, it just works.") == ["bugs", "clutter"]
+    assert _scope("Not a single crash since I bought it") == ["a", "single", "crash", "since", "i", "bought", "it"]
+    assert _scope("It isn't cheap but it is worth it") == ["cheap"]  # "is" "not" "cheap", then the turn
+    assert _scope("Lovely and soft.") == []
+    # A batch: the scope of one review never leaks into the next row.
+    roles = torch.tensor([[1, 0, 0], [0, 0, 0]], dtype=torch.int8)
+    assert negation_scope(roles).tolist() == [[False, True, True], [False, False, False]]
+
+
+def test_valence_is_reversed_inside_a_negation_scope():
+    model = _encoder_model(valence=True, negation=True)
+    encoder = model.embedding
+    roles = torch.zeros(12, dtype=torch.int8)
+    roles[3] = 1  # id 3 is a negator
+    encoder.set_word_knowledge(None, None, roles)
+    with torch.no_grad():
+        encoder.valence_weight.weight.fill_(1.0)
+        encoder.scope_vector.zero_()
+        plain = encoder(torch.tensor([[9]]))[0, 0]
+        negated = encoder(torch.tensor([[3, 9]]))[0, 1]
+        without_valence = plain - encoder.valences[9]
+    torch.testing.assert_close(negated, without_valence - encoder.valences[9])
