@@ -214,6 +214,6 @@ def test_a_photo_unlike_every_reference_photo_is_unsure_however_confident():
     familiar = predict_with_photo_model(model, [photo], ("dress", "hat"), 1.0, torch.device("cpu"), same, 0.9)[0]
     assert familiar.familiarity == pytest.approx(1.0, abs=1e-5) and not familiar.unfamiliar
     other = np.roll(same, 7, axis=1) * -1.0  # a reference pointing elsewhere
-    stranger = predict_with_photo_model(model, [photo], ("dress", "hat"), 0.01, torch.device("cpu"), other, 0.9)[0]
+    stranger = predict_with_photo_model(model, [photo], ("dress", "hat"), 1e-5, torch.device("cpu"), other, 0.9)[0]
     assert max(stranger.probabilities.values()) > 0.99  # confident at a low temperature...
     assert stranger.unfamiliar and stranger.unsure  # ...yet unsure: it looks like nothing it knows
