@@ -26,8 +26,8 @@ MAX_TOKENS = 300  # longer reviews are cut here (the training reviews have at mo
 MOSTLY_UNKNOWN_SHARE = 0.5  # above this share of unknown tokens a score is flagged as unreliable
 # A review looks far from the clothing reviews the models learnt from when at least this share
 # of its words never occurred in them (no in-domain test review, 4 % of their titles read alone,
-# a third of the out-of-domain dev reviews), or when its calibrated P(positive) is this close
-# to 0.5 (4 % of the in-domain test reviews).
+# a third of the written out-of-domain reviews), or when its calibrated P(positive) is this close
+# to 0.5 (5 % of the in-domain test reviews).
 UNSEEN_SHARE_FAR = 0.25
 NEAR_HALF = 0.15
 TEXT_MODELS = registry.list_models("text")  # the baseline first
