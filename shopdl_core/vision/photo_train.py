@@ -245,7 +245,7 @@ def save_photo_cnn(model: PhotoCNN, photos: PhotoSet, settings: PhotoTrainConfig
                                          FAMILIAR_PERCENTILE))
     validation_unfamiliar = familiarity(photo_embeddings(model, validation, device), reference) < familiar_above
     metrics = {
-        "headline": {"name": "accuracy on the validation photos", "value": evaluation.accuracy},
+        "headline": {"name": "validation accuracy", "value": evaluation.accuracy},  # (real photos)
         **evaluation.as_metrics(),
         "temperature": temperature,
         "dev_accuracy": evaluate_photo_logits(dev_logits, dev_photos.labels, temperature).accuracy,
