@@ -3,9 +3,9 @@
 import streamlit as st
 
 from shopdl_core.errors import InputError
-from shopdl_core.recsys.hybrid import METHODS
+from shopdl_core.recsys.factorisation import LEARNED
 from shopdl_core.recsys.ratings import ratings_from_table
-from shopdl_core.recsys.recommend import recommend_for_shopper
+from shopdl_core.recsys.recommend import DEMO_FACTORISATION, PAGE_METHODS, recommend_for_shopper
 from shopdl_core.recsys.similarity import SIMILARITIES
 from shopdl_core.ui import recsys as ui
 from shopdl_core.ui.widgets import render_product_card
@@ -15,7 +15,8 @@ CARDS_PER_ROW = 5
 st.title("🧭 Recommendations")
 st.markdown(
     "Collaborative filtering (shoppers with similar ratings), content filtering (products like the "
-    "ones a shopper rated highly) and their hybrid, on a rating matrix you can edit."
+    "ones a shopper rated highly), their hybrid, and a learned matrix factorisation, on a rating matrix "
+    "you can edit."
 )
 
 st.header("Ratings")
@@ -46,7 +47,7 @@ if matrix is not None:
     st.header("Recommendations")
     shopper_column, method_column, alpha_column = st.columns(3)
     shopper = shopper_column.selectbox("Shopper", matrix.shoppers, key="recsys_shopper")
-    method = method_column.radio("Method", METHODS, index=2, horizontal=True, key="recsys_method",
+    method = method_column.radio("Method", PAGE_METHODS, index=2, horizontal=True, key="recsys_method",
                                  format_func=str.capitalize)
     alpha = alpha_column.slider("alpha (weight of collaborative)", 0.0, 1.0, 0.5, 0.05, key="recsys_alpha",
                                 disabled=method != "hybrid", help="score = alpha × CF + (1 − alpha) × content")
@@ -59,12 +60,18 @@ if matrix is not None:
     st.caption(
         "Both signals predict stars on one footing: the shopper's own average plus what the evidence says. "
         "Collaborative uses the k most similar shoppers who rated a product; where none of them did, the "
-        "product's content prediction stands in, and the card says so. Content does the same the other way round."
+        "product's content prediction stands in, and the card says so. Content does the same the other way round. "
+        f"Learned fits a bias and {DEMO_FACTORISATION.factors} taste factors per shopper and per product to all "
+        "the ratings by gradient descent (retrained whenever the table changes; k and the similarity do not apply)."
     )
     try:
+        learned = None
+        if method == LEARNED:
+            with st.spinner("Learning from the ratings…"):
+                learned = ui.learned_model(matrix.values)
         result = recommend_for_shopper(
             matrix, ui.product_features(matrix.product_ids), shopper, method=method, alpha=alpha,
-            k=k, top_n=top_n, similarity=similarity, shrinkage=ui.DEMO_SHRINKAGE,
+            k=k, top_n=top_n, similarity=similarity, shrinkage=ui.DEMO_SHRINKAGE, learned=learned,
         )
     except InputError as exc:
         result = None
@@ -83,12 +90,16 @@ if matrix is not None:
         heatmap_column, parts_column = st.columns(2)
         with heatmap_column:
             st.subheader("Shopper similarity")
-            st.caption(f"{similarity.capitalize()} similarity between shoppers; {shopper}'s row is outlined.")
+            st.caption(("Cosine similarity of the shoppers' learned taste vectors" if method == LEARNED
+                        else f"{similarity.capitalize()} similarity between shoppers") + f"; {shopper}'s row is outlined.")
             st.vega_lite_chart(ui.similarity_heatmap(matrix, result), width="stretch")
         with parts_column:
             st.subheader("Collaborative and content parts")
             if result.signal == "popular" or not result.items:
                 st.caption("No parts to show: the list is ranked by popularity.")
+            elif result.signal == LEARNED:
+                st.caption("The learned model has no collaborative and content parts: each card names the "
+                           "shopper's rated products nearest to it in the learned item space.")
             else:
                 st.caption("Each bar is the predicted rating: alpha × CF + (1 − alpha) × content.")
                 st.vega_lite_chart(ui.parts_chart(result, labels), width="stretch")

@@ -12,12 +12,13 @@ from shopdl_core.recsys.collaborative import DEFAULT_K
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import kfold_splits, movielens_shaped, synthetic_shop
 from shopdl_core.recsys.evaluation import evaluate_folds
+from shopdl_core.recsys.factorisation import LEARNED
 from shopdl_core.recsys.metrics import RELEVANT_RATING
 from shopdl_core.recsys.movielens import read_movielens
 from shopdl_core.recsys.ratings import RatingMatrix
 from shopdl_core.recsys.similarity import DEFAULT_SHRINKAGE, SIMILARITIES
 
-CLI_METHODS = {"cf": "collaborative", "content": "content", "hybrid": "hybrid"}
+CLI_METHODS = {"cf": "collaborative", "content": "content", "hybrid": "hybrid", "mf": LEARNED}
 SYNTHETIC = ("shop", "movielens-shape")
 
 
@@ -41,8 +42,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report.as_dict()))  # undefined ranking metrics are null
         return 0
-    print(f"{args.method} (k={args.k}, {args.similarity}) on {source}, {report.folds} folds:")
-    if args.method != "content":  # hybrid.py: collaborative filtering's gaps
+    if args.method == "mf":
+        print(f"mf (matrix factorisation with biases, tuned on each fold's training part) on {source}, "
+              f"{report.folds} folds:")
+    else:
+        print(f"{args.method} (k={args.k}, {args.similarity}) on {source}, {report.folds} folds:")
+    if args.method not in ("content", "mf"):  # hybrid.py: collaborative filtering's gaps
         filled_by = "their content prediction" if features is not None else "the shopper's baseline (no item features)"
         print(f"  (products no neighbour rated: {filled_by})")
     for name, value in report.as_dict().items():
@@ -78,7 +83,8 @@ def add_commands(targets: dict) -> None:
     evaluate.add_argument("--synthetic", choices=SYNTHETIC, default="shop",
                           help="data to use without --movielens (default: shop)")
     evaluate.add_argument("--folds", type=int, default=5)
-    evaluate.add_argument("--method", choices=tuple(CLI_METHODS), default="cf")
+    evaluate.add_argument("--method", choices=tuple(CLI_METHODS), default="cf",
+                          help="mf: learned matrix factorisation (ignores --k, --similarity, --shrinkage, --alpha)")
     evaluate.add_argument("--alpha", type=float, default=0.5, help="hybrid weight of collaborative filtering")
     evaluate.add_argument("--k", type=int, default=DEFAULT_K, help="neighbours per prediction")
     evaluate.add_argument("--similarity", choices=SIMILARITIES, default="pearson")

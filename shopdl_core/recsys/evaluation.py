@@ -17,6 +17,7 @@ import pandas as pd
 from shopdl_core.errors import InputError
 from shopdl_core.recsys.collaborative import DEFAULT_K
 from shopdl_core.recsys.datasets import RatingTriples, SyntheticShop, holdout_split
+from shopdl_core.recsys.factorisation import LEARNED, tuned_factorisation
 from shopdl_core.recsys.hybrid import HybridRecommender, method_alpha
 from shopdl_core.recsys.metrics import RELEVANT_RATING, mae, ranking_metrics, rmse
 from shopdl_core.recsys.similarity import DEFAULT_SHRINKAGE
@@ -56,17 +57,23 @@ def evaluate_folds(
     """Mean of each metric over the folds; ``seconds`` times fitting and predicting only.
 
     Collaborative filtering's gaps take the content prediction when ``item_features`` are given,
-    the shopper's baseline when not (hybrid.py).
+    the shopper's baseline when not (hybrid.py). The ``learned`` method (factorisation.py) tunes
+    and fits on each fold's training ratings alone; it ignores the neighbourhood settings.
     """
-    alpha = method_alpha(method, alpha)
-    if alpha < 1.0 and item_features is None:
-        raise InputError(f"The {method} method needs item features (for MovieLens: the u.item file).")
+    learned = method == LEARNED
+    if not learned:
+        alpha = method_alpha(method, alpha)
+        if alpha < 1.0 and item_features is None:
+            raise InputError(f"The {method} method needs item features (for MovieLens: the u.item file).")
     errors, rankings, seconds = [], [], 0.0
     for train, test in folds:
         start = time.perf_counter()
-        model = HybridRecommender(k, similarity, shrinkage).fit(train.to_matrix(), item_features)
-        parts, _, _ = model.predict_parts(test.shoppers, test.products)
-        predicted = parts.blend(alpha)
+        if learned:
+            predicted = tuned_factorisation(train).predict_pairs(test.shoppers, test.products)
+        else:
+            model = HybridRecommender(k, similarity, shrinkage).fit(train.to_matrix(), item_features)
+            parts, _, _ = model.predict_parts(test.shoppers, test.products)
+            predicted = parts.blend(alpha)
         seconds += time.perf_counter() - start
         errors.append((rmse(test.ratings, predicted), mae(test.ratings, predicted)))
         ranking = ranking_metrics(test.shoppers, test.products, test.ratings, predicted, TOP_K)

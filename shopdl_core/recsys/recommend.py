@@ -2,7 +2,9 @@
 
 This is what the page calls. It fits the hybrid on the (small) matrix it is given, predicts
 every product the shopper has not rated, ranks them, and says which signal was used:
-collaborative, content, their blend, or, for a shopper with no ratings, popularity.
+collaborative, content, their blend, or, for a shopper with no ratings, popularity. The
+"learned" method ranks by a matrix factorisation (factorisation.py) fitted on the matrix, and
+explains each product by the shopper's rated products nearest to it in the learned item space.
 """
 
 from __future__ import annotations
@@ -11,12 +13,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import torch
+
 from shopdl_core.errors import InputError
-from shopdl_core.recsys.hybrid import HybridRecommender, method_alpha
+from shopdl_core.recsys.datasets import RatingTriples
+from shopdl_core.recsys.factorisation import LEARNED, FactorisationConfig, FittedFactorisation, train_factorisation
+from shopdl_core.recsys.hybrid import METHODS, HybridRecommender, method_alpha
 from shopdl_core.recsys.ratings import RatingMatrix, item_popularity
 from shopdl_core.recsys.similarity import DEFAULT_SHRINKAGE
 
 MAX_REASONS = 3  # neighbours or liked items named per product
+PAGE_METHODS = (*METHODS, LEARNED)
+# The demo matrix (8 shoppers, about 30 ratings): few factors, a firm prior, full-batch Adam.
+DEMO_FACTORISATION = FactorisationConfig(factors=3, regularisation=1.0, learning_rate=0.1, epochs=150)
 
 
 @dataclass(frozen=True)
@@ -41,16 +50,52 @@ class Recommendation:
     content_part: float
     neighbours: tuple[NeighbourReason, ...]  # who voted, most similar first
     liked_items: tuple[LikedItemReason, ...]  # rated items that pulled the content score up
+    nearest: tuple[LikedItemReason, ...] = ()  # learned: rated items nearest in the learned item space
 
 
 @dataclass(frozen=True)
 class Recommendations:
     shopper: str
     alpha: float  # the blend weight actually used
-    signal: str  # "collaborative", "content", "hybrid" or "popular"
+    signal: str  # "collaborative", "content", "hybrid", "learned" or "popular"
     note: str  # one sentence for the page: which signal ranked the list and why
     items: tuple[Recommendation, ...]
     similarity: np.ndarray  # (U, U) the shopper-shopper similarity the neighbours came from
+    # (learned: the cosine of the shoppers' learned taste vectors)
+
+
+def learn_from_matrix(values: np.ndarray, settings: FactorisationConfig = DEMO_FACTORISATION) -> FittedFactorisation:
+    """Fit the factorisation on every known rating of a (U, I) matrix (0 = unknown)."""
+    shoppers, products = np.nonzero(values > 0)
+    triples = RatingTriples(shoppers, products, values[shoppers, products], *values.shape)
+    # A few hundred (8, 3) x (3, 12) steps: the CPU beats a GPU's launch and copy overheads here.
+    return train_factorisation(triples, settings, device=torch.device("cpu"))
+
+
+def _cosine(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1)
+    outer = norms[:, None] * norms[None, :]
+    return np.divide(vectors @ vectors.T, outer, out=np.zeros_like(outer), where=outer > 0)
+
+
+def _learned(matrix: RatingMatrix, user: int, top_n: int, fitted: FittedFactorisation) -> Recommendations:
+    products = np.flatnonzero(~matrix.rated[user])  # (P,)
+    score = fitted.predict_pairs(np.full(len(products), user), products)
+    ranked = np.argsort(-score, kind="stable")[:top_n]
+    rated = np.flatnonzero(matrix.rated[user])
+    items = []
+    for p in ranked:
+        nearest, similarity = fitted.nearest_products(products[p], rated)
+        items.append(Recommendation(
+            product_id=matrix.product_ids[products[p]], score=float(score[p]), cf_part=np.nan, content_part=np.nan,
+            neighbours=(), liked_items=(),
+            nearest=tuple(LikedItemReason(matrix.product_ids[j], float(s), float(matrix.values[user, j]))
+                          for j, s in zip(nearest[:MAX_REASONS], similarity)),
+        ))
+    shopper = matrix.shoppers[user]
+    note = (f"Ranked by a model learned from all the ratings: the shop's mean, {shopper}'s and each product's "
+            f"bias, and how well {shopper}'s learned taste matches the product's learned traits.")
+    return Recommendations(shopper, np.nan, LEARNED, note, tuple(items), _cosine(fitted.shopper_factors))
 
 
 def _popular(matrix: RatingMatrix, shopper: str, top_n: int, similarity: np.ndarray) -> Recommendations:
@@ -95,13 +140,23 @@ def recommend_for_shopper(
     top_n: int = 5,
     similarity: str = "pearson",
     shrinkage: float = DEFAULT_SHRINKAGE,
+    learned: FittedFactorisation | None = None,
 ) -> Recommendations:
-    """Top ``top_n`` unrated products for ``shopper``; ``item_features`` is (products, F)."""
+    """Top ``top_n`` unrated products for ``shopper``; ``item_features`` is (products, F).
+
+    For the learned method, ``learned`` is the factorisation already fitted on this matrix (the
+    page caches it per matrix); without it, one is fitted here."""
     if item_features is None:
         raise InputError("Recommendations need the products' features (one row per product), for content "
                          "filtering and for collaborative filtering's gaps; none were given.")
     if int(top_n) != top_n or top_n < 1:
         raise InputError(f"The number of recommendations must be a whole number of at least 1, not {top_n!r}.")
+    if method == LEARNED:
+        user = matrix.shopper_index(shopper)
+        fitted = learned if learned is not None else learn_from_matrix(matrix.values)
+        if not matrix.rated[user].any():
+            return _popular(matrix, shopper, int(top_n), _cosine(fitted.shopper_factors))
+        return _learned(matrix, user, int(top_n), fitted)
     alpha = method_alpha(method, alpha)
     user = matrix.shopper_index(shopper)
     model = HybridRecommender(k, similarity, shrinkage).fit(matrix.values, item_features)

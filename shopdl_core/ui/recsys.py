@@ -16,8 +16,9 @@ from shopdl_core.errors import InputError
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import synthetic_shop
 from shopdl_core.recsys.evaluation import alpha_sweep
+from shopdl_core.recsys.factorisation import LEARNED, FittedFactorisation
 from shopdl_core.recsys.ratings import SHOPPER_COLUMN, MAX_RATING, RatingMatrix, table_from_csv
-from shopdl_core.recsys.recommend import Recommendation, Recommendations
+from shopdl_core.recsys.recommend import Recommendation, Recommendations, learn_from_matrix
 from shopdl_core.ui import charts
 
 EDITOR_KEY = "ratings_editor"
@@ -51,6 +52,13 @@ def product_features(product_ids: tuple[str, ...]) -> np.ndarray:
 @st.cache_data(show_spinner="Evaluating on the synthetic shop…")
 def synthetic_sweep() -> pd.DataFrame:
     return alpha_sweep(synthetic_shop(catalog.load_catalog()))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def learned_model(values: np.ndarray) -> FittedFactorisation:
+    """The factorisation of one matrix version: keyed on the (U, I) values, so an edit retrains it
+    and going back to an earlier version finds it again. Only the numbers are cached, not names."""
+    return learn_from_matrix(values)
 
 
 def editor_columns() -> dict:
@@ -124,6 +132,10 @@ def card_text(item: Recommendation, result: Recommendations, labels: dict[str, s
     if result.signal == "popular":
         return f"Popular: {item.score:.2f} ★ damped mean", ["Liked by the shop's shoppers overall"]
     name_of = {pid: label for label, pid in labels.items()}
+    if result.signal == LEARNED:
+        return f"Predicted {item.score:.2f} ★", [
+            f"Near the {name_of[near.product_id]} you rated {near.rating:g} in the learned space, "
+            f"cosine {near.similarity:.2f}" for near in item.nearest]
     reasons = []
     if result.alpha > 0:
         reasons += [f"{n.shopper}, similarity {n.similarity:.2f}, rated it {n.rating:g}" for n in item.neighbours]

@@ -113,3 +113,18 @@ def test_upload_with_wrong_columns_is_refused_and_a_good_one_replaces_the_table(
     assert not at.error
     assert at.session_state["recsys_table"].loc[0, "Shopper"] == "Anna <b>"
     assert "Anna" in at.selectbox(key="recsys_shopper").options[0]
+
+
+def test_learned_method_explains_cards_by_nearest_products_and_retrains_after_an_edit(at):
+    at.radio(key="recsys_method").set_value("learned").run()
+    assert not at.exception and not at.error
+    assert at.info[0].value.startswith("Ranked by a model learned from all the ratings")
+    learned = (card_names(at), headlines(at))
+    assert learned[0] and all(h.startswith("**Predicted") for h in learned[1])
+    assert any("in the learned space, cosine" in c.value for c in at.caption)
+    first = learned[0][0]
+    edit(at, {0: {first: 1.0}})  # Ana rated the learned model's top pick: retrained, it leaves her list
+    assert not at.exception and not at.error
+    assert first not in card_names(at) and headlines(at) != learned[1]
+    at.selectbox(key="recsys_shopper").set_value("Chloe").run()
+    assert card_names(at) and card_names(at) != learned[0]
