@@ -161,3 +161,24 @@ def count_bars(counts: dict[str, int], colours: dict[str, str], *, category: str
             "tooltip": tooltip(category, field(value, "quantitative")),
         },
     )
+
+
+def training_curves(rows: Iterable[dict[str, Any]], references: dict[str, float]) -> Spec:
+    """RMSE per epoch, one line per series, with flat reference lines (e.g. user-CF, baseline).
+
+    ``rows`` have keys epoch, series and rmse; ``references`` maps a label to its RMSE.
+    """
+    marks = [{"label": label, "rmse": float(value)} for label, value in references.items()]
+    y = field("rmse", "quantitative", title="RMSE (stars)", scale={"zero": False})
+    return chart(
+        rows, height=300,
+        layer=[
+            {"mark": {"type": "line", "point": True}, "encoding": {
+                "x": field("epoch", "quantitative"), "y": y, "color": field("series", title=None),
+                "tooltip": tooltip("series", field("epoch", "quantitative"), field("rmse", "quantitative", format=".3f"))}},
+            {"data": {"values": marks}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": INK},
+             "encoding": {"y": y}},
+            {"data": {"values": marks}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": INK},
+             "encoding": {"y": y, "x": {"value": 4}, "text": field("label")}},
+        ],
+    )

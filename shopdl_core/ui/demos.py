@@ -26,4 +26,7 @@ DEMOS: tuple[Demo, ...] = (
     Demo("app_pages/reviews.py", "Review sentiment", "💬",
          "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",
          models=registry.list_models("text")),
+    Demo("app_pages/lab.py", "Model lab", "🧪",
+         "Train a learned recommender live: set factors, regularisation, learning rate and epochs, "
+         "and watch train and held-out RMSE beside user-CF and the baseline."),
 )
