@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from shopdl_core.calibration import binned_calibration_error
+
 _LOG_T_RANGE = (np.log(0.05), np.log(20.0))
 
 
@@ -56,12 +58,4 @@ def expected_calibration_error(prob_positive: np.ndarray, labels: np.ndarray, bi
         raise ValueError("ECE needs at least one prediction")
     predicted = (prob_positive >= 0.5).astype(int)
     confidence = np.where(predicted == 1, prob_positive, 1.0 - prob_positive)
-    correct = (predicted == labels).astype(float)
-    edges = np.linspace(0.5, 1.0, bins + 1)
-    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
-    error = 0.0
-    for b in range(bins):
-        inside = which == b
-        if inside.any():
-            error += inside.mean() * abs(correct[inside].mean() - confidence[inside].mean())
-    return float(error)
+    return binned_calibration_error(confidence, predicted == labels, lowest=0.5, bins=bins)

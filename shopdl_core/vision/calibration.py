@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-ECE_BINS = 15
+from shopdl_core.calibration import ECE_BINS, binned_calibration_error
+
 _TEMPERATURES = np.exp(np.linspace(np.log(0.25), np.log(8.0), 400))  # the search grid
 
 
@@ -29,14 +30,5 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
 
 
 def expected_calibration_error(probabilities: np.ndarray, labels: np.ndarray, bins: int = ECE_BINS) -> float:
-    """ECE of probabilities (N, C) against labels (N,), with ``bins`` equal-width bins."""
-    confidence = probabilities.max(1)
-    correct = probabilities.argmax(1) == labels
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
-    error = 0.0
-    for b in range(bins):
-        members = which == b
-        if members.any():
-            error += members.mean() * abs(confidence[members].mean() - correct[members].mean())
-    return float(error)
+    """ECE of probabilities (N, C) against labels (N,), with ``bins`` equal-width bins over [0, 1]."""
+    return binned_calibration_error(probabilities.max(1), probabilities.argmax(1) == labels, bins=bins)
