@@ -42,6 +42,15 @@ def test_table_lists_each_command_where_its_module_defines_it():
             assert target in subparsers[verb].choices, f"{module} does not define `{verb} {target}`"
 
 
+def test_every_command_a_module_defines_is_in_the_table():
+    for module in {module for targets in COMMANDS.values() for module, _ in targets.values()}:
+        subparsers = {name: argparse.ArgumentParser().add_subparsers() for name in VERBS}
+        importlib.import_module(module).add_commands(subparsers)
+        for verb, action in subparsers.items():
+            for target in action.choices:
+                assert COMMANDS[verb].get(target, (None,))[0] == module, f"`{verb} {target}` is missing from COMMANDS"
+
+
 def test_each_named_command_parses_to_its_function():
     for verb, targets in COMMANDS.items():
         for target in targets:
