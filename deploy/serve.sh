@@ -84,7 +84,7 @@ mkdir -p "$RUN_DIR/nginx"
 "$PYTHON" - deploy/nginx.conf.template "$RUN_DIR/nginx.conf" <<EOF
 import sys
 text = open(sys.argv[1]).read()
-for name, value in {"RUN_DIR": "$RUN_DIR/nginx", "LISTEN": "$PROXY_HOST:$PROXY_PORT",
+for name, value in {"RUN_DIR": "$RUN_DIR/nginx", "USER": "$(id -un)", "LISTEN": "$PROXY_HOST:$PROXY_PORT",
                     "MAX_BODY_MB": "$MAX_BODY_MB", "SERVERS": """$servers""".rstrip(),
                     "REPLICA_BY_COOKIE": """$cookies""".rstrip(), "NAME_BY_ADDRESS": """$names""".rstrip()}.items():
     text = text.replace("{{" + name + "}}", value)

@@ -113,9 +113,10 @@ def visit_every_page(browser, proxy: Proxy, photo: Path) -> set[str]:
             if demo.page.endswith("images.py"):
                 page.get_by_test_id("stRadioGroup").get_by_text("Upload a photo").click()
                 wait_idle(page)
-                page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
-                page.get_by_role("heading", name="Similar products").wait_for()
-                wait_idle(page)
+                with page.expect_response(lambda response: "/_stcore/upload_file" in response.url) as upload:
+                    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
+                assert upload.value.ok, upload.value.status  # XSRF check passed on the process that set the cookie
+                wait_idle(page)  # the page's run on the uploaded photo
                 assert_clean(page)
             if demo.page.endswith("reviews.py"):
                 type_review(page, "The shoes arrived broken and the seller never answered. Awful!")
