@@ -33,7 +33,7 @@ from shopdl_core.vision.photo_eval import (FAMILIAR_PERCENTILE, familiarity, pho
                                           search_metrics, unsure_share)
 from shopdl_core.vision.photos import (PhotoSet, augmented_views, load_photo_folder, photo_set_fingerprint,
                                        shipped_validation_dir, stratified_split)
-from shopdl_core.vision.search import build_catalog_index
+from shopdl_core.vision.search import build_catalog_index, dequantise_unit_rows, quantise_unit_rows
 from shopdl_core.vision.trained import catalog_index_extras
 
 TRAINED_ON = "clothing photos by Alexey Grigorev and contributors (CC0), train/ less a 10 % dev split"
@@ -240,7 +240,10 @@ def save_photo_cnn(model: PhotoCNN, photos: PhotoSet, settings: PhotoTrainConfig
     validation_logits = photo_logits(model, validation, device)
     evaluation = evaluate_photo_logits(validation_logits, validation.labels, temperature)
     index = build_catalog_index(model, device)
-    reference = photo_embeddings(model, train_photos, device)  # (R, 1280): what "familiar" means
+    # (R, 1280): what "familiar" means; shipped as int8 (7 MB as float16, 3.5 MB so), and the
+    # threshold is set on the same rounded vectors the app will use.
+    reference_int8 = quantise_unit_rows(photo_embeddings(model, train_photos, device))
+    reference = dequantise_unit_rows(reference_int8)
     familiar_above = float(np.percentile(familiarity(photo_embeddings(model, dev_photos, device), reference),
                                          FAMILIAR_PERCENTILE))
     validation_unfamiliar = familiarity(photo_embeddings(model, validation, device), reference) < familiar_above
@@ -266,7 +269,7 @@ def save_photo_cnn(model: PhotoCNN, photos: PhotoSet, settings: PhotoTrainConfig
         metrics=metrics,
         fingerprint=photo_set_fingerprint(photos),
         extras={"class_names": list(class_names), "temperature": temperature, "familiar_above": familiar_above,
-                "reference_embeddings": torch.from_numpy(reference).half(),
+                "reference_embeddings": torch.from_numpy(reference_int8),
                 "catalog_index": catalog_index_extras(index)},
         trained_on=TRAINED_ON,
     )

@@ -59,6 +59,19 @@ class CatalogIndex:
     catalog_fingerprint: str = ""  # of the catalogue table it was built from
 
 
+INT8_SCALE = 127.0  # unit vectors' components lie in [-1, 1]
+
+
+def quantise_unit_rows(rows: np.ndarray) -> np.ndarray:
+    """Unit rows (N, D) as int8 (component x 127, rounded): a quarter of float32's size, and
+    cosine similarities within about 0.01 of the exact ones."""
+    return np.round(np.asarray(rows, dtype=np.float32) * INT8_SCALE).astype(np.int8)
+
+
+def dequantise_unit_rows(rows: np.ndarray) -> np.ndarray:
+    return np.asarray(rows, dtype=np.float32) / INT8_SCALE
+
+
 def _unit_rows(matrix: torch.Tensor) -> np.ndarray:
     return torch.nn.functional.normalize(matrix, dim=1).numpy()
 

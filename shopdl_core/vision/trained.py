@@ -16,7 +16,7 @@ from shopdl_core.checkpoints import load_checkpoint, restore_model
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.vision.data import data_fingerprint
 from shopdl_core.vision.model import MODELS, build_model
-from shopdl_core.vision.search import CatalogIndex, build_catalog_index, catalog_fingerprint
+from shopdl_core.vision.search import CatalogIndex, build_catalog_index, catalog_fingerprint, dequantise_unit_rows
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,16 @@ def load_trained_model(model_name: str, device: torch.device, path: Path | None 
             index = build_catalog_index(model, torch.device(device))
     return TrainedVisionModel(model_name, model, class_names, checkpoint.metrics, torch.device(device),
                               float(checkpoint.extras.get("temperature", 1.0)), index,
-                              reference.float().numpy() if (reference := checkpoint.extras.get("reference_embeddings"))
-                              is not None else None,
+                              _reference_rows(checkpoint.extras.get("reference_embeddings")),
                               float(checkpoint.extras.get("familiar_above", 0.0)))
+
+
+def _reference_rows(stored: torch.Tensor | None) -> np.ndarray | None:
+    """The training photos' embeddings from the checkpoint (int8, or float16 in older ones)."""
+    if stored is None:
+        return None
+    rows = stored.numpy()
+    return dequantise_unit_rows(rows) if rows.dtype == np.int8 else rows.astype(np.float32)
 
 
 def catalog_index_extras(index: CatalogIndex) -> dict[str, Any]:

@@ -217,3 +217,15 @@ def test_a_photo_unlike_every_reference_photo_is_unsure_however_confident():
     stranger = predict_with_photo_model(model, [photo], ("dress", "hat"), 1e-5, torch.device("cpu"), other, 0.9)[0]
     assert max(stranger.probabilities.values()) > 0.99  # confident at a low temperature...
     assert stranger.unfamiliar and stranger.unsure  # ...yet unsure: it looks like nothing it knows
+
+
+def test_int8_unit_rows_keep_cosines_close():
+    from shopdl_core.vision.search import dequantise_unit_rows, quantise_unit_rows
+
+    rng = np.random.default_rng(0)
+    rows = np.abs(rng.normal(size=(50, 1280))).astype(np.float32)  # ReLU6 features are non-negative
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    stored = quantise_unit_rows(rows)
+    assert stored.dtype == np.int8
+    exact, rounded = rows @ rows[:5].T, dequantise_unit_rows(stored) @ rows[:5].T
+    assert np.abs(exact - rounded).max() < 0.01
