@@ -47,7 +47,7 @@ def start_app(port: int) -> subprocess.Popen:
             if process.poll() is not None:
                 log.seek(0)
                 raise RuntimeError(f"streamlit exited early:\n{log.read().decode(errors='replace')}")
-            if _is_healthy(port):
+            if is_healthy(f"http://127.0.0.1:{port}"):
                 return process
             time.sleep(0.3)
         stop_app(process)
@@ -74,9 +74,10 @@ def running_app() -> Iterator[RunningApp]:
         stop_app(process)
 
 
-def _is_healthy(port: int) -> bool:
+def is_healthy(url: str) -> bool:
+    """True when the Streamlit server (or a proxy in front of it) at ``url`` answers its health check."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as reply:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
             return reply.read() == b"ok"
     except OSError:
         return False

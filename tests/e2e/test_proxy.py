@@ -10,13 +10,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from shopdl_core.load.server import free_port
+from shopdl_core.load.server import free_port, is_healthy
 from shopdl_core.ui.demos import DEMOS
 from tests.e2e.conftest import REPO_DIR, assert_clean, wait_idle
 from tests.e2e.test_images import real_photo
@@ -58,14 +57,6 @@ def free_consecutive_ports(count: int) -> int:
     raise RuntimeError(f"no {count} consecutive free ports found")
 
 
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
-            return reply.read() == b"ok"
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
     if NGINX is None:
@@ -81,7 +72,7 @@ def proxy(tmp_path_factory):
                                    stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not (b"serve: http" in log_path.read_bytes() and healthy(url)):
+        while not (b"serve: http" in log_path.read_bytes() and is_healthy(url)):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"deploy/serve.sh did not come up:\n{log_path.read_text(errors='replace')}")
             time.sleep(0.5)
