@@ -1,67 +1,251 @@
-"""Model lab: train the learned recommender live and watch its train and held-out RMSE."""
+"""Model lab: train small models live and watch them learn.
 
+Two experiments, each with settings, Train and Stop, and charts redrawn while a worker thread
+trains (shopdl_core/ui/lab.py): a photo classifier head on frozen ImageNet features, and the
+learned recommender on the synthetic shop.
+"""
+
+import numpy as np
 import streamlit as st
 
-from shopdl_core.errors import InputError
+from shopdl_core import config
+from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.recsys.factorisation import FactorisationConfig
-from shopdl_core.ui import lab
+from shopdl_core.ui import charts, lab
+from shopdl_core.ui.vision import PHOTO_MODEL, answer_line, load_vision_model, sample_photos
+from shopdl_core.vision.lab_head import MAX_EPOCHS as MAX_HEAD_EPOCHS, LabHeadConfig
+from shopdl_core.vision.preprocess import MAX_PIXELS, decode_photo
+from shopdl_core.vision.search import classify_photos
 
 REDRAW_S = 0.5
+MLP_HIDDEN = 256
+HEADS = {"Linear": 0, f"MLP ({MLP_HIDDEN} hidden units)": MLP_HIDDEN}
 
 st.title("🧪 Model lab")
 st.markdown(
-    "Train a matrix factorisation (a bias and a taste vector per shopper and product) on the synthetic "
-    "shop's ratings and watch it learn: RMSE on the training ratings and on 20 % held out, per epoch, "
-    "beside user-CF and the biases alone."
+    "Train small models here and watch them learn. The charts redraw while the training runs; "
+    "other pages stay usable, and Stop ends a run between two batches. A session trains one model "
+    f"at a time, and the server at most {lab.MAX_SERVER_RUNS}."
 )
+photo_tab, recsys_tab = st.tabs(["📷 Photo classifier", "🛍️ Learned recommender"])
 
-defaults = FactorisationConfig()
-factors_column, regularisation_column, rate_column, epochs_column = st.columns(4)
-factors = factors_column.number_input("Factors", 0, 256, 16, key="lab_factors")
-regularisation = regularisation_column.number_input("Regularisation λ", 0.0, 100.0, 5.0, 0.5,
-                                                    key="lab_regularisation")
-learning_rate = rate_column.number_input("Learning rate", 0.0, 1.0, defaults.learning_rate, 0.01,
-                                         format="%.3f", key="lab_learning_rate")
-epochs = epochs_column.number_input("Epochs", 0, 5000, 150, key="lab_epochs")
 
-train_column, stop_column = st.columns([1, 5])
-if train_column.button("Train", key="lab_train", type="primary"):
-    try:
-        settings = FactorisationConfig(int(factors), float(regularisation), float(learning_rate), int(epochs)).checked()
-    except InputError as exc:
-        st.error(f"Not started: {exc}")
+def stop_button(kind: str, key: str, column) -> None:
+    if column.button("Stop", key=key):
+        run = lab.current_run(kind)
+        if run is not None:
+            run.stop.set()
+
+
+def outcome_message(run: lab.LabRun, figures: str) -> None:
+    if run.error:
+        st.error(run.error)
     else:
-        refused = lab.start_run(settings)
-        if refused:
-            st.warning(refused)
-if stop_column.button("Stop", key="lab_stop"):
-    run = st.session_state.get(lab.RUN_KEY)
-    if run is not None:
-        run.stop.set()
-
-run = st.session_state.get(lab.RUN_KEY)
-polling = run is not None and run.running  # as of this script run; the fragment redraws until it ends
+        st.success(f"{run.outcome()}{figures}.")
 
 
-@st.fragment(run_every=REDRAW_S if polling else None)
-def live_chart() -> None:
-    current = st.session_state.get(lab.RUN_KEY)
-    if current is None:
+# Photo classifier
+
+def photo_settings() -> None:
+    st.markdown(
+        f"A classifier head on **frozen** ImageNet features: EfficientNet-Lite0's pooled 1,280 numbers per "
+        f"photo, computed once for the {len(config.PHOTO_CLASSES)} kinds of the clothing photos "
+        "(3,068 training photos, 341 validation photos). Only the head learns, so a run takes seconds. "
+        "Try fewer photos or noisier labels and watch the validation curve."
+    )
+    classes = st.multiselect("Classes", config.PHOTO_CLASSES, default=list(config.PHOTO_CLASSES),
+                             key="lab_photo_classes")
+    share_column, noise_column, head_column = st.columns(3)
+    share = share_column.slider("Training photos used", 5, 100, 100, 5, format="%d%%", key="lab_photo_share",
+                                help="A stratified sample of each chosen class's training photos.")
+    noise = noise_column.slider("Label noise", 0, 50, 0, 5, format="%d%%", key="lab_photo_noise",
+                                help="This share of the training labels is changed to another chosen class "
+                                     "at random. Validation labels stay true.")
+    head = head_column.selectbox("Head", list(HEADS), key="lab_photo_head")
+    rate_column, epochs_column, decay_column = st.columns(3)
+    learning_rate = rate_column.number_input("Learning rate", 0.0, 1.0, 1e-3, 1e-4, format="%.4f",
+                                             key="lab_photo_learning_rate")
+    epochs = epochs_column.number_input("Epochs", 0, MAX_HEAD_EPOCHS, 20, key="lab_photo_epochs")
+    weight_decay = decay_column.number_input("Weight decay", 0.0, 1.0, 1e-4, 1e-4, format="%.4f",
+                                             key="lab_photo_weight_decay")
+    train_column, stop_column = st.columns([1, 5])
+    if train_column.button("Train", key="lab_photo_train", type="primary"):
+        try:
+            settings = LabHeadConfig(tuple(classes), share / 100, noise / 100, float(learning_rate), int(epochs),
+                                     float(weight_decay), HEADS[head]).checked()
+            refused = lab.start_photo_head(settings)
+        except (InputError, CheckpointError) as exc:
+            st.error(f"Not started: {exc}")
+        else:
+            if refused:
+                st.warning(refused)
+    stop_button(lab.PHOTO, "lab_photo_stop", stop_column)
+
+
+photo_run = lab.current_run(lab.PHOTO)
+
+
+@st.fragment(run_every=REDRAW_S if photo_run is not None and photo_run.running else None)
+def photo_live() -> None:
+    run = lab.current_run(lab.PHOTO)
+    if run is None:
         st.info("Choose settings and press Train.")
         return
-    done = len(current.epochs)
-    st.progress(done / current.settings.epochs, text=f"Epoch {done} of {current.settings.epochs}")
-    st.vega_lite_chart(lab.curves(current), width="stretch")
-    if current.error:
-        st.error(current.error)
-    elif not current.running:
-        last = current.epochs[-1] if current.epochs else None
-        stopped = "stopped" if current.stop.is_set() else "finished"
-        figures = f": held-out RMSE {last.validation_rmse:.3f}" if last else ""
-        st.success(f"Training {stopped} after {done} epochs in {current.finished - current.started:.1f} s{figures}.")
-        if polling:  # the whole page reruns once, so the fragment stops polling
-            st.rerun()
+    done = len(run.epochs)
+    st.progress(done / run.total_epochs, text=f"Epoch {done} of {run.total_epochs}")
+    loss, accuracy = lab.photo_curves(run)
+    loss_column, accuracy_column = st.columns(2)
+    loss_column.vega_lite_chart(loss, width="stretch")
+    accuracy_column.vega_lite_chart(accuracy, width="stretch")
+    if run.running:
+        return
+    last = run.epochs[-1] if run.epochs else None
+    outcome_message(run, f": validation accuracy {last.validation_accuracy:.1%}" if last else "")
+    if run.result is not None and last is not None:
+        data = run.result.data
+        noise = f"; {data.flipped} of their labels were flipped" if data.flipped else ""
+        st.caption(f"Trained on {len(data.train_labels):,} photos{noise}. Validated on {len(data.validation_labels)} "
+                   "photos with their true labels.")
+        st.markdown("**Validation confusion matrix** (rows: the true kind; columns: the head's answer)")
+        st.vega_lite_chart(charts.confusion(run.result.confusion(), data.classes), width="stretch")
+    if photo_run is not None and photo_run.running:  # rerun the page once, so the fragment stops polling
+        st.rerun()
 
 
-live_chart()
-st.caption("The photo-classifier experiment of issue 13 is not built yet.")
+@st.cache_resource(show_spinner="Loading the ImageNet EfficientNet-Lite0…")
+def imagenet_backbone():
+    from shopdl_core.vision.lab_head import imagenet_backbone as load
+
+    return load()
+
+
+def try_it(run: lab.LabRun) -> None:
+    st.subheader("Try it")
+    st.caption(f"The head you trained beside the shipped {PHOTO_MODEL} (fine-tuned end to end, all ten kinds).")
+    source = st.radio("Photo", ["Pick a sample", "Upload a photo"], key="lab_photo_source", horizontal=True)
+    if source == "Pick a sample":
+        samples = sample_photos()
+        chosen = st.selectbox("Sample", list(samples), key="lab_photo_sample")
+        with open(samples[chosen], "rb") as sample_file:
+            photo_bytes = sample_file.read()
+    else:
+        upload = st.file_uploader("Product photo", type=["png", "jpg", "jpeg", "webp"], key="lab_photo_upload",
+                                  help=f"PNG, JPEG or WebP, at least 16 x 16 and at most "
+                                       f"{MAX_PIXELS // 1_000_000} megapixels.")
+        if upload is None:
+            st.info("Upload a photo of one garment (or pick a sample).")
+            return
+        photo_bytes = upload.getvalue()
+    try:
+        decoded = decode_photo(photo_bytes, name="This file")
+    except InputError as exc:
+        st.error(str(exc))
+        return
+    try:
+        backbone = imagenet_backbone()
+        photo_model = load_vision_model(PHOTO_MODEL)
+    except (ModuleNotFoundError, CheckpointError) as exc:
+        st.error(f"Cannot compare here: {exc}")
+        return
+    from shopdl_core.vision.lab_head import imagenet_features
+
+    probabilities = run.result.probabilities(imagenet_features(backbone, [decoded]))[0]
+    shipped = classify_photos(photo_model, [decoded])[0]
+    picture_column, head_column, shipped_column = st.columns([2, 2, 2])
+    picture_column.image(decoded.picture, caption="The photo")
+    with head_column.container(border=True):
+        st.markdown("**Your head**")
+        best = int(np.argmax(probabilities))
+        answer_line(run.result.data.classes[best], float(probabilities[best]))
+        top = sorted(zip(run.result.data.classes, probabilities.tolist()), key=lambda pair: -pair[1])[:3]
+        st.vega_lite_chart(charts.top_classes(top), width="stretch")
+    with shipped_column.container(border=True):
+        st.markdown(f"**{PHOTO_MODEL}**")
+        answer_line("unsure" if shipped.unsure else shipped.label, shipped.top(1)[0][1])
+        st.vega_lite_chart(charts.top_classes(shipped.top(3)), width="stretch")
+    if len(run.result.data.classes) < len(config.PHOTO_CLASSES):
+        st.caption("Your head only knows the classes you chose: it must pick one of them, whatever the photo.")
+
+
+with photo_tab:
+    photo_settings()
+    photo_live()
+    if photo_run is not None and not photo_run.running and photo_run.result is not None and photo_run.epochs:
+        try_it(photo_run)
+
+
+# Learned recommender
+
+def recommender_settings() -> None:
+    st.markdown(
+        "Train a matrix factorisation (a bias and a taste vector per shopper and product) on the synthetic "
+        "shop's ratings and watch it learn: RMSE on the training ratings and on 20 % held out, per epoch, "
+        "beside user-CF and the biases alone."
+    )
+    defaults = FactorisationConfig()
+    factors_column, regularisation_column, rate_column, epochs_column = st.columns(4)
+    factors = factors_column.number_input("Factors", 0, 256, 16, key="lab_factors")
+    regularisation = regularisation_column.number_input("Regularisation λ", 0.0, 100.0, 5.0, 0.5,
+                                                        key="lab_regularisation")
+    learning_rate = rate_column.number_input("Learning rate", 0.0, 1.0, defaults.learning_rate, 0.01,
+                                             format="%.3f", key="lab_learning_rate")
+    epochs = epochs_column.number_input("Epochs", 0, 5000, 150, key="lab_epochs")
+    train_column, stop_column = st.columns([1, 5])
+    if train_column.button("Train", key="lab_train", type="primary"):
+        try:
+            settings = FactorisationConfig(int(factors), float(regularisation), float(learning_rate),
+                                           int(epochs)).checked()
+        except InputError as exc:
+            st.error(f"Not started: {exc}")
+        else:
+            refused = lab.start_recommender(settings)
+            if refused:
+                st.warning(refused)
+    stop_button(lab.RECSYS, "lab_stop", stop_column)
+
+
+recsys_run = lab.current_run(lab.RECSYS)
+
+
+@st.fragment(run_every=REDRAW_S if recsys_run is not None and recsys_run.running else None)
+def recommender_live() -> None:
+    run = lab.current_run(lab.RECSYS)
+    if run is None:
+        st.info("Choose settings and press Train.")
+        return
+    done = len(run.epochs)
+    st.progress(done / run.total_epochs, text=f"Epoch {done} of {run.total_epochs}")
+    st.vega_lite_chart(lab.recommender_curves(run), width="stretch")
+    if run.running:
+        return
+    last = run.epochs[-1] if run.epochs else None
+    outcome_message(run, f": held-out RMSE {last.validation_rmse:.3f}" if last else "")
+    if recsys_run is not None and recsys_run.running:
+        st.rerun()
+
+
+def recommender_results(run: lab.LabRun) -> None:
+    fitted = run.result
+    st.subheader("What it learned")
+    if fitted.product_factors.shape[1] == 0:
+        st.info("With 0 factors the model is the biases alone: there are no product vectors to map.")
+    else:
+        st.markdown("**Products in the learned space** (the product vectors' first two principal components). "
+                    "Products that the same shoppers like land close together, whatever their kind.")
+        st.vega_lite_chart(lab.product_map(fitted.product_factors), width="stretch")
+    shoppers = lab.shop_shopper_names()
+    shopper = st.selectbox("Shopper", shoppers, key="lab_shopper")
+    learned, collaborative = lab.shopper_lists(fitted, shoppers.index(shopper))
+    learned_column, cf_column = st.columns(2)
+    learned_column.markdown("**Learned model**")
+    learned_column.dataframe(learned, hide_index=True, width="stretch")
+    cf_column.markdown("**User-CF** (k = 40 most similar shoppers)")
+    cf_column.dataframe(collaborative, hide_index=True, width="stretch")
+    st.caption("Products the shopper has not rated in the training part, ranked by predicted stars.")
+
+
+with recsys_tab:
+    recommender_settings()
+    recommender_live()
+    if recsys_run is not None and not recsys_run.running and recsys_run.result is not None and recsys_run.epochs:
+        recommender_results(recsys_run)

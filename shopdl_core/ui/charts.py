@@ -168,17 +168,39 @@ def training_curves(rows: Iterable[dict[str, Any]], references: dict[str, float]
 
     ``rows`` have keys epoch, series and rmse; ``references`` maps a label to its RMSE.
     """
-    marks = [{"label": label, "rmse": float(value)} for label, value in references.items()]
-    y = field("rmse", "quantitative", title="RMSE (stars)", scale={"zero": False})
-    return chart(
-        rows, height=300,
-        layer=[
-            {"mark": {"type": "line", "point": True}, "encoding": {
-                "x": field("epoch", "quantitative"), "y": y, "color": field("series", title=None),
-                "tooltip": tooltip("series", field("epoch", "quantitative"), field("rmse", "quantitative", format=".3f"))}},
+    return epoch_curves(rows, "rmse", "RMSE (stars)", references)
+
+
+def epoch_curves(rows: Iterable[dict[str, Any]], value: str, title: str,
+                 references: dict[str, float] | None = None, *, percent: bool = False) -> Spec:
+    """One line per series (train, held out...) of ``value`` by epoch, with optional flat
+    reference lines labelled by their key. ``rows`` have keys epoch, series and ``value``."""
+    number = ".0%" if percent else ".3f"
+    axis = {"format": "%"} if percent else {}
+    y = field(value, "quantitative", title=title, scale={"zero": False}, axis=axis)
+    layers = [{"mark": {"type": "line", "point": True}, "encoding": {
+        "x": field("epoch", "quantitative", axis={"tickMinStep": 1}), "y": y, "color": field("series", title=None),
+        "tooltip": tooltip("series", field("epoch", "quantitative"), field(value, "quantitative", format=number))}}]
+    if references:
+        marks = [{"label": label, value: float(level)} for label, level in references.items()]
+        layers += [
             {"data": {"values": marks}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": INK},
              "encoding": {"y": y}},
             {"data": {"values": marks}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": INK},
              "encoding": {"y": y, "x": {"value": 4}, "text": field("label")}},
-        ],
+        ]
+    return chart(rows, height=300, layer=layers)
+
+
+def scatter_map(rows: Iterable[dict[str, Any]], colour: str, label: str) -> Spec:
+    """Points at (x, y) coloured by ``colour``, named by ``label`` in the tooltip (a 2-D map)."""
+    return chart(
+        rows, height=380,
+        mark={"type": "circle", "size": 70, "opacity": 0.8},
+        encoding={
+            "x": field("x", "quantitative", title="component 1"),
+            "y": field("y", "quantitative", title="component 2"),
+            "color": field(colour),
+            "tooltip": tooltip(label, colour),
+        },
     )

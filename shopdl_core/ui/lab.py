@@ -1,50 +1,183 @@
-"""The Model lab's learned-recommender experiment: data, reference figures and training runs.
+"""The Model lab's training runs: worker threads, the server's limit, and each experiment's data.
 
 A run trains in a worker thread that never calls st.*: it appends each epoch's metrics to the
-run's list, which the page's fragment reads and draws. Stop sets the run's event, checked
-between epochs. A session holds at most one run (in st.session_state); the server runs at most
-``MAX_SERVER_RUNS`` at once, counted by a semaphore shared through st.cache_resource.
+run's list, which the page's fragment reads and draws. Stop sets the run's event, which the
+training checks between batches; the same event also fires when the run's browser session
+has gone (a closed tab), so no training outlives its viewer by more than a batch.
+
+Limits: a session runs one training at a time (either experiment); the server runs at most
+``MAX_SERVER_RUNS`` at once, counted in a registry shared through st.cache_resource, and a
+refused start is told how long the soonest running one should still take.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from shopdl_core import catalog
+from shopdl_core.recsys.collaborative import UserKNN
 from shopdl_core.recsys.datasets import RatingTriples, holdout_split, synthetic_shop
 from shopdl_core.recsys.evaluation import evaluate_folds
-from shopdl_core.recsys.factorisation import EpochMetrics, FactorisationConfig, train_factorisation
+from shopdl_core.recsys.factorisation import FactorisationConfig, FittedFactorisation, train_factorisation
 from shopdl_core.recsys.metrics import rmse
 from shopdl_core.ui import charts
+from shopdl_core.vision.lab_head import LabFeatures, LabHeadConfig, load_lab_features, prepare_lab_data, train_lab_head
 
-RUN_KEY = "lab_run"
+PHOTO, RECSYS = "photo", "recsys"
+RUN_KEYS = {PHOTO: "lab_run_photo", RECSYS: "lab_run"}  # st.session_state keys of each experiment's last run
 MAX_SERVER_RUNS = 2
 HELD_OUT = 0.2  # of each synthetic shopper's ratings, scored after every epoch
 BASELINE = FactorisationConfig(factors=0, regularisation=3.0, epochs=200)  # the biases alone
+SESSION_CHECK_S = 1.0  # how often a worker asks whether its browser session is still there
+
+
+class RunStop(threading.Event):
+    """Set by the Stop button, or found set once the run's browser session is gone.
+
+    ``is_set`` is what the training loops poll between batches; at most once a second it also
+    asks Streamlit's runtime whether the session that started the run is still connected.
+    """
+
+    def __init__(self, session_alive: Callable[[], bool]):
+        super().__init__()
+        self._session_alive = session_alive
+        self._checked = time.monotonic()
+        self.tab_closed = False
+
+    def is_set(self) -> bool:
+        if not super().is_set() and time.monotonic() - self._checked >= SESSION_CHECK_S:
+            self._checked = time.monotonic()
+            if not self._session_alive():
+                self.tab_closed = True
+                self.set()
+        return super().is_set()
 
 
 @dataclass
 class LabRun:
-    settings: FactorisationConfig
-    epochs: list[EpochMetrics] = field(default_factory=list)  # appended by the worker only
-    stop: threading.Event = field(default_factory=threading.Event)
+    kind: str  # PHOTO or RECSYS
+    settings: Any  # LabHeadConfig or FactorisationConfig, checked
+    stop: RunStop
+    epochs: list = field(default_factory=list)  # appended by the worker only
     started: float = field(default_factory=time.perf_counter)
     finished: float | None = None
     error: str | None = None
+    result: Any = None  # the trained LabHead or FittedFactorisation, once finished
 
     @property
     def running(self) -> bool:
         return self.finished is None
 
+    @property
+    def total_epochs(self) -> int:
+        return self.settings.epochs
+
+    def seconds_left(self) -> float | None:
+        """A guess from the pace so far, or None before the first epoch."""
+        done = len(self.epochs)
+        if done == 0:
+            return None
+        return (time.perf_counter() - self.started) / done * (self.total_epochs - done)
+
+    def outcome(self) -> str:
+        done = len(self.epochs)
+        how = ("stopped: its browser tab was closed" if self.stop.tab_closed
+               else "stopped" if self.stop.is_set() and done < self.total_epochs else "finished")
+        return f"Training {how} after {done} of {self.total_epochs} epochs in {self.finished - self.started:.1f} s"
+
+
+class ServerRuns:
+    """The trainings running on this server, shared by every session."""
+
+    def __init__(self, limit: int = MAX_SERVER_RUNS):
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._running: list[LabRun] = []
+
+    def try_add(self, run: LabRun) -> str | None:
+        """Count ``run`` in, or say why not and how long to wait."""
+        with self._lock:
+            self._running = [r for r in self._running if r.running]
+            if len(self._running) < self.limit:
+                self._running.append(run)
+                return None
+            guesses = [s for s in (r.seconds_left() for r in self._running) if s is not None]
+        wait = f"about {max(1, round(min(guesses)))} s" if guesses else "a few seconds"
+        return (f"{self.limit} trainings are already running on this server (the limit keeps the other demos "
+                f"fast). The soonest should finish in {wait}: press Train again then.")
+
+    def remove(self, run: LabRun) -> None:
+        with self._lock:
+            if run in self._running:
+                self._running.remove(run)
+
 
 @st.cache_resource
-def server_slots() -> threading.BoundedSemaphore:
-    return threading.BoundedSemaphore(MAX_SERVER_RUNS)
+def server_runs() -> ServerRuns:
+    return ServerRuns()
 
+
+def _session_probe() -> Callable[[], bool]:
+    """A function telling whether this script's browser session is still connected.
+
+    Without a Streamlit server (AppTest, bare mode) there is nothing to watch: always True.
+    """
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None or not runtime.exists():
+        return lambda: True
+    session_id, server = context.session_id, runtime.get_instance()
+    return lambda: server.is_active_session(session_id)
+
+
+def current_run(kind: str) -> LabRun | None:
+    return st.session_state.get(RUN_KEYS[kind])
+
+
+def running_run() -> LabRun | None:
+    """This session's training in progress, of either experiment."""
+    return next((run for kind in RUN_KEYS if (run := current_run(kind)) is not None and run.running), None)
+
+
+def _work(run: LabRun, train: Callable[[LabRun], Any], runs: ServerRuns) -> None:
+    """The worker: no st.* here (the script context belongs to the script thread)."""
+    try:
+        run.result = train(run)
+    except Exception as exc:  # shown on the page; the slot must be freed whatever happens
+        run.error = f"Training failed: {exc}"
+    finally:
+        run.finished = time.perf_counter()
+        runs.remove(run)
+
+
+def start_run(kind: str, settings: Any, train: Callable[[LabRun], Any]) -> str | None:
+    """Start ``train(run)`` in a worker for this session; a message instead when this session
+    or the server is busy. ``settings`` must already be checked."""
+    busy = running_run()
+    if busy is not None:
+        which = "photo classifier" if busy.kind == PHOTO else "recommender"
+        return f"The {which} is still training in this session: stop it or let it finish first."
+    run = LabRun(kind, settings, RunStop(_session_probe()))
+    runs = server_runs()
+    refused = runs.try_add(run)
+    if refused:
+        return refused
+    st.session_state[RUN_KEYS[kind]] = run
+    threading.Thread(target=_work, args=(run, train, runs), daemon=True, name=f"lab-{kind}").start()
+    return None
+
+
+# The learned recommender on the synthetic shop.
 
 @st.cache_data(show_spinner="Preparing the synthetic shop…")
 def shop_split() -> tuple[RatingTriples, RatingTriples]:
@@ -61,36 +194,85 @@ def reference_rmse() -> dict[str, float]:
     return {f"user-CF {cf:.3f}": cf, f"baseline {rmse(test.ratings, baseline):.3f}": rmse(test.ratings, baseline)}
 
 
-def _train(run: LabRun, train: RatingTriples, test: RatingTriples, slots: threading.BoundedSemaphore) -> None:
-    """The worker: no st.* here (the script context belongs to the script thread)."""
-    try:
-        train_factorisation(train, run.settings, validation=test, on_epoch=run.epochs.append, stop=run.stop)
-    except Exception as exc:  # shown on the page; the slot must be released whatever happens
-        run.error = f"Training failed: {exc}"
-    finally:
-        run.finished = time.perf_counter()
-        slots.release()
-
-
-def start_run(settings: FactorisationConfig) -> str | None:
-    """Start a run for this session; a message instead when one is running or the server is full.
-    ``settings`` must already be checked (FactorisationConfig.checked)."""
-    current = st.session_state.get(RUN_KEY)
-    if current is not None and current.running:
-        return "A training is already running in this session: stop it first."
-    slots = server_slots()
-    if not slots.acquire(blocking=False):
-        return (f"{MAX_SERVER_RUNS} trainings are already running on this server: wait for one to finish "
-                "(a run takes seconds to a minute) and press Train again.")
+def start_recommender(settings: FactorisationConfig) -> str | None:
     train, test = shop_split()
-    run = LabRun(settings)
-    st.session_state[RUN_KEY] = run
-    threading.Thread(target=_train, args=(run, train, test, slots), daemon=True, name="lab-training").start()
-    return None
+    return start_run(RECSYS, settings, lambda run: train_factorisation(
+        train, run.settings, validation=test, on_epoch=run.epochs.append, stop=run.stop))
 
 
-def curves(run: LabRun) -> charts.Spec:
+def recommender_curves(run: LabRun) -> charts.Spec:
     rows = [row for m in list(run.epochs)  # a copy: the worker may append meanwhile
             for row in ({"epoch": m.epoch, "series": "train", "rmse": m.train_rmse},
                         {"epoch": m.epoch, "series": "held out", "rmse": m.validation_rmse})]
     return charts.training_curves(rows, reference_rmse())
+
+
+def product_map(product_factors: np.ndarray) -> charts.Spec:
+    """The learned product vectors projected on their first two principal components."""
+    products = catalog.load_catalog()
+    centred = product_factors - product_factors.mean(axis=0)
+    if centred.shape[1] >= 2 and np.abs(centred).sum() > 0:
+        _, _, components = np.linalg.svd(centred, full_matrices=False)
+        points = centred @ components[:2].T
+    else:  # one factor (or none): nothing to project
+        points = np.c_[centred[:, :1] if centred.shape[1] else np.zeros((len(centred), 1)), np.zeros(len(centred))]
+    rows = [{"x": float(x), "y": float(y), "product": name, "category": category}
+            for (x, y), name, category in zip(points, products["name"], products["category"])]
+    return charts.scatter_map(rows, "category", "product")
+
+
+SHOWN_PRODUCTS = 5
+
+
+def shop_shopper_names() -> list[str]:
+    return [f"Shopper {number}" for number in range(1, shop_split()[0].n_shoppers + 1)]
+
+
+@st.cache_resource(show_spinner="Fitting user-CF on the synthetic shop…")
+def shop_user_knn() -> UserKNN:
+    return UserKNN().fit(shop_split()[0].to_matrix())
+
+
+def shopper_lists(fitted: FittedFactorisation, shopper: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The top products by the learned model and by user-CF for one shopper of the synthetic
+    shop, among the products that shopper did not rate in the training part."""
+    train, _ = shop_split()
+    products = np.flatnonzero(train.to_matrix()[shopper] == 0)
+    shoppers = np.full(len(products), shopper)
+    names = catalog.load_catalog()["name"].to_numpy()
+    collaborative = shop_user_knn().predict_pairs(shoppers, products)
+
+    def table(scores: np.ndarray, note: np.ndarray | None = None) -> pd.DataFrame:
+        order = np.argsort(-scores, kind="stable")[:SHOWN_PRODUCTS]
+        frame = pd.DataFrame({"product": names[products[order]], "predicted stars": scores[order].round(2)})
+        if note is not None:
+            frame["from neighbours"] = np.where(note[order], "yes", "no: the shopper's mean")
+        return frame
+
+    return (table(fitted.predict_pairs(shoppers, products)),
+            table(collaborative.rating, collaborative.available))
+
+
+# The photo classifier on frozen ImageNet features.
+
+@st.cache_resource(show_spinner="Loading the lab's photo features…")
+def photo_features() -> LabFeatures:
+    return load_lab_features()
+
+
+def start_photo_head(settings: LabHeadConfig) -> str | None:
+    data = prepare_lab_data(photo_features(), settings)
+    return start_run(PHOTO, settings, lambda run: train_lab_head(data, run.settings, on_epoch=run.epochs.append,
+                                                                 stop=run.stop))
+
+
+def photo_curves(run: LabRun) -> tuple[charts.Spec, charts.Spec]:
+    """Loss and accuracy per epoch, train against validation."""
+    epochs = list(run.epochs)
+    loss = [row for e in epochs for row in ({"epoch": e.epoch, "series": "train", "loss": e.train_loss},
+                                            {"epoch": e.epoch, "series": "validation", "loss": e.validation_loss})]
+    accuracy = [row for e in epochs
+                for row in ({"epoch": e.epoch, "series": "train", "accuracy": e.train_accuracy},
+                            {"epoch": e.epoch, "series": "validation", "accuracy": e.validation_accuracy})]
+    return (charts.epoch_curves(loss, "loss", "cross-entropy loss"),
+            charts.epoch_curves(accuracy, "accuracy", "accuracy", percent=True))

@@ -1,16 +1,21 @@
-"""AppTest of the Model lab: a training runs in a worker and fills the chart; Stop stops it;
-bad settings are refused; the server-wide limit tells a third training to wait."""
+"""AppTest of the Model lab: each experiment's training runs in a worker and fills its charts;
+Stop stops it; bad settings are refused; a session trains one model at a time; the
+server-wide limit tells a third training to wait; a closed tab's training stops."""
 
+import threading
 import time
 
 import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema import load_schema
 
+from shopdl_core import config
+from shopdl_core.recsys.factorisation import FactorisationConfig
 from shopdl_core.ui import charts, lab
 from tests.conftest import open_app
 
 PAGE = "app_pages/lab.py"
+RECSYS_KEY, PHOTO_KEY = lab.RUN_KEYS[lab.RECSYS], lab.RUN_KEYS[lab.PHOTO]
 
 
 def wait_until_finished(run, timeout_s=120.0):
@@ -20,7 +25,7 @@ def wait_until_finished(run, timeout_s=120.0):
     assert not run.running, "the training did not finish in time"
 
 
-def set_settings(at, **values):
+def set_numbers(at, **values):
     for key, value in values.items():
         at.number_input(key=f"lab_{key}").set_value(value)
     at.run()
@@ -31,62 +36,146 @@ def at():
     return open_app(PAGE)
 
 
-def test_a_training_runs_in_a_worker_and_its_chart_fills(at):
+def test_a_recommender_training_runs_in_a_worker_and_its_chart_fills(at):
     assert not at.exception and at.info[0].value.startswith("Choose settings")
-    set_settings(at, factors=4, epochs=25)
+    set_numbers(at, factors=4, epochs=25)
     at.button(key="lab_train").click().run()
     assert not at.exception and not at.error and not at.warning
-    run = at.session_state[lab.RUN_KEY]
+    run = at.session_state[RECSYS_KEY]
     wait_until_finished(run)
     at.run()
     assert len(run.epochs) == 25 and run.error is None
     assert run.epochs[-1].loss < run.epochs[0].loss
-    assert at.success[0].value.startswith("Training finished after 25 epochs")
-    spec = at.get("vega_lite_chart")[0].proto.spec
-    assert "user-CF" in spec and "baseline" in spec  # the reference lines; the curves' rows travel as Arrow
-    rows = lab.curves(run)["data"]["values"]
+    assert any(s.value.startswith("Training finished after 25 of 25 epochs") for s in at.success)
+    specs = [chart.proto.spec for chart in at.get("vega_lite_chart")]
+    assert any("user-CF" in spec and "baseline" in spec for spec in specs)  # the reference lines
+    rows = lab.recommender_curves(run)["data"]["values"]
     assert len(rows) == 50 and {row["series"] for row in rows} == {"train", "held out"}
 
 
-def test_stop_ends_the_training_between_epochs(at):
-    set_settings(at, epochs=5000)
+def test_after_the_recommender_trains_its_product_map_and_shopper_lists_show(at):
+    set_numbers(at, factors=4, epochs=30)
     at.button(key="lab_train").click().run()
-    run = at.session_state[lab.RUN_KEY]
+    wait_until_finished(at.session_state[RECSYS_KEY])
+    at.run()
+    assert not at.exception
+    assert any('"component 1"' in chart.proto.spec for chart in at.get("vega_lite_chart"))  # the PCA map
+    at.selectbox(key="lab_shopper").set_value("Shopper 7").run()
+    learned, collaborative = [frame.value for frame in at.dataframe]
+    assert len(learned) == len(collaborative) == lab.SHOWN_PRODUCTS
+    assert list(learned["predicted stars"]) == sorted(learned["predicted stars"], reverse=True)
+    assert list(collaborative["predicted stars"]) == sorted(collaborative["predicted stars"], reverse=True)
+
+
+def test_stop_ends_the_training_between_epochs(at):
+    set_numbers(at, epochs=5000)
+    at.button(key="lab_train").click().run()
+    run = at.session_state[RECSYS_KEY]
     at.button(key="lab_stop").click().run()
     wait_until_finished(run, timeout_s=30)
     at.run()
     assert run.stop.is_set() and len(run.epochs) < 5000
-    assert "Training stopped after" in at.success[0].value
+    assert any("Training stopped after" in s.value for s in at.success)
 
 
 @pytest.mark.parametrize("values, message", [
     (dict(epochs=0), "number of epochs must be a whole number of at least 1"),
     (dict(learning_rate=0.0), "learning rate must be more than 0"),
 ])
-def test_bad_settings_are_refused_with_a_message(at, values, message):
-    set_settings(at, **values)
+def test_bad_recommender_settings_are_refused_with_a_message(at, values, message):
+    set_numbers(at, **values)
     at.button(key="lab_train").click().run()
     assert not at.exception
     assert at.error[0].value.startswith("Not started") and message in at.error[0].value
-    assert lab.RUN_KEY not in at.session_state
+    assert RECSYS_KEY not in at.session_state
+
+
+def test_a_photo_head_trains_and_shows_curves_and_a_confusion_matrix(at):
+    at.multiselect(key="lab_photo_classes").set_value(["shoes", "hat", "pants"])
+    set_numbers(at, photo_epochs=8)
+    at.button(key="lab_photo_train").click().run()
+    assert not at.exception and not at.error and not at.warning
+    run = at.session_state[PHOTO_KEY]
+    wait_until_finished(run)
+    at.run()
+    assert not at.exception and run.error is None and len(run.epochs) == 8
+    assert run.epochs[-1].train_loss < run.epochs[0].train_loss
+    # Shoes, hats and trousers look nothing alike: a head on ImageNet features separates them.
+    assert run.epochs[-1].validation_accuracy > 0.9
+    success = next(s.value for s in at.success if s.value.startswith("Training finished after 8 of 8 epochs"))
+    assert "validation accuracy" in success
+    specs = [chart.proto.spec for chart in at.get("vega_lite_chart")]
+    assert any('"cross-entropy loss"' in spec for spec in specs)
+    assert any('"predicted class"' in spec for spec in specs)  # the confusion matrix
+    counts = run.result.confusion()
+    assert len(counts) == 3 and sum(map(sum, counts)) == len(run.result.data.validation_labels)
+    # Try it: a shipped sample photo goes through the trained head and PhotoCNN.
+    assert any("Your head" in m.value for m in at.markdown)
+    assert any("PhotoCNN" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("classes, numbers, message", [
+    ([], {}, "Choose at least two classes"),
+    (["dress"], {}, "Choose at least two classes"),
+    (list(config.PHOTO_CLASSES), {"photo_epochs": 0}, "Epochs must be between 1 and"),
+    (list(config.PHOTO_CLASSES), {"photo_learning_rate": 0.0}, "learning rate must be above 0"),
+])
+def test_bad_photo_settings_are_refused_with_a_message(at, classes, numbers, message):
+    at.multiselect(key="lab_photo_classes").set_value(classes)
+    set_numbers(at, **numbers)
+    at.button(key="lab_photo_train").click().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Not started") and message in at.error[0].value
+    assert PHOTO_KEY not in at.session_state
+
+
+def test_a_session_trains_one_model_at_a_time(at):
+    set_numbers(at, epochs=5000)
+    at.button(key="lab_train").click().run()
+    run = at.session_state[RECSYS_KEY]
+    try:
+        at.button(key="lab_photo_train").click().run()
+        assert "still training in this session" in at.warning[0].value
+        assert PHOTO_KEY not in at.session_state
+    finally:
+        run.stop.set()
+        wait_until_finished(run, timeout_s=30)
 
 
 def test_a_third_training_on_the_server_is_told_to_wait(at):
-    slots = []
-    for _ in range(lab.MAX_SERVER_RUNS):  # two other sessions' trainings hold the slots
-        semaphore = lab.server_slots()
-        assert semaphore.acquire(blocking=False)
-        slots.append(semaphore)
+    others = [lab.LabRun(lab.RECSYS, FactorisationConfig(epochs=100), lab.RunStop(lambda: True))
+              for _ in range(lab.MAX_SERVER_RUNS)]
+    runs = lab.server_runs()
+    for other in others:  # two other sessions' trainings hold the server's places
+        other.epochs.extend([None] * 10)
+        assert runs.try_add(other) is None
     try:
         at.button(key="lab_train").click().run()
-        assert "trainings are already running on this server: wait" in at.warning[0].value
-        assert lab.RUN_KEY not in at.session_state
+        message = at.warning[0].value
+        assert "trainings are already running on this server" in message and "should finish in about" in message
+        assert RECSYS_KEY not in at.session_state
     finally:
-        for semaphore in slots:
-            semaphore.release()
+        for other in others:
+            runs.remove(other)
 
 
-def test_the_training_chart_is_valid_vega_lite():
-    spec = charts.training_curves([{"epoch": 1, "series": "train", "rmse": 1.1},
-                                   {"epoch": 1, "series": "held out", "rmse": 1.2}], {"user-CF 0.95": 0.95})
+def test_a_run_stops_when_its_browser_session_is_gone():
+    session = {"alive": True}
+    stop = lab.RunStop(lambda: session["alive"])
+    assert not stop.is_set()
+    session["alive"] = False
+    deadline = time.monotonic() + lab.SESSION_CHECK_S + 2
+    while not stop.is_set() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stop.is_set() and stop.tab_closed
+    assert isinstance(stop, threading.Event)
+
+
+@pytest.mark.parametrize("spec", [
+    charts.training_curves([{"epoch": 1, "series": "train", "rmse": 1.1},
+                            {"epoch": 1, "series": "held out", "rmse": 1.2}], {"user-CF 0.95": 0.95}),
+    charts.epoch_curves([{"epoch": 1, "series": "train", "accuracy": 0.5}], "accuracy", "accuracy", percent=True),
+    charts.scatter_map([{"x": 0.1, "y": 0.2, "product": "Hat", "category": "hat"}], "category", "product"),
+])
+def test_the_lab_charts_are_valid_vega_lite(spec):
     validate_jsonschema(spec | {"$schema": "https://vega.github.io/schema/vega-lite/v6.json"}, load_schema())
