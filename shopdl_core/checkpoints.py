@@ -81,7 +81,15 @@ def save_checkpoint(
     """Write ``path`` (.pt) and its .json sidecar atomically; returns the .pt path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
+    # Tensors shared by several modules (an ensemble's frozen word tables) stay shared, so
+    # torch.save writes them once.
+    copies: dict[tuple, torch.Tensor] = {}
+    state = {}
+    for key, value in model.state_dict().items():
+        identity = (value.data_ptr(), value.dtype, tuple(value.shape), value.device)
+        if identity not in copies:
+            copies[identity] = value.detach().cpu().clone()
+        state[key] = copies[identity]
     meta = {
         "format": FORMAT_VERSION,
         "kind": kind,

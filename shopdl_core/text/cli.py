@@ -29,7 +29,10 @@ def add_commands(targets: dict) -> None:
     train.add_argument("--epochs", type=int, default=TrainConfig.epochs)
     train.add_argument("--cell", choices=sorted(CELLS), default="gru",
                        help="recurrent cell (gru was best on validation; see the README)")
-    train.add_argument("--seed", type=int, default=config.SEED, help="seeds the split and the training")
+    train.add_argument("--seed", type=int, default=config.SEED,
+                       help="seeds the training: initial weights, batch order, extra examples")
+    train.add_argument("--split-seed", type=int, default=config.SEED,
+                       help="seeds the train/validation/test split (keep it to compare runs on one test split)")
     train.add_argument("--device", default=None, help="cpu, cuda or mps (default: SHOPDL_DEVICE, else best)")
     train.add_argument("--output", default=None, help="checkpoint path (default: the shipped one in assets/models)")
     levers = train.add_argument_group("levers for reviews of other things (README: Review sentiment)")
@@ -52,6 +55,8 @@ def add_commands(targets: dict) -> None:
                         help="lexicon words, alone and negated, as extra labelled examples")
     levers.add_argument("--average-last", type=int, default=TrainConfig.average_last,
                         help="also try the mean weights of the last N epochs, kept if validation prefers them")
+    levers.add_argument("--members", type=int, default=TrainConfig.members,
+                        help="train this many networks (seeds --seed, --seed + 1, ...) and average their logits")
     levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
     train.set_defaults(func=run_train)
 
@@ -85,23 +90,33 @@ def _print_epoch(report: EpochReport) -> None:
           f"val macro-F1 {report.val_macro_f1:.4f}  {report.seconds:.0f}s{mark}", flush=True)
 
 
+def _print_member(index: int, count: int) -> None:
+    if count > 1:
+        print(f"member {index + 1} of {count}", flush=True)
+
+
 def run_train(args: argparse.Namespace) -> int:
     if args.epochs < 1:
         raise InputError("--epochs must be at least 1.")
+    if args.members < 1:
+        raise InputError("--members must be at least 1.")
     device = pick_device(args.device)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     name = MODEL_CHOICES[args.model]
-    settings = TrainConfig(epochs=args.epochs, seed=args.seed, word_vectors=args.word_vectors,
+    settings = TrainConfig(epochs=args.epochs, seed=args.seed, split_seed=args.split_seed,
+                           word_vectors=args.word_vectors,
                            valence_feature=args.valence_feature, aux_weight=args.aux_weight,
                            domain_mask_rate=args.mask_rate, mask_words=args.mask_words,
                            contrast_share=args.contrast_share, negation_scope=args.negation_scope,
-                           lexicon_examples=args.lexicon_examples, average_last=args.average_last)
+                           lexicon_examples=args.lexicon_examples, average_last=args.average_last,
+                           members=args.members)
     print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
-    trained = train_text_model(name, settings, device, {"cell": args.cell}, on_progress=_print_epoch)
+    trained = train_text_model(name, settings, device, {"cell": args.cell}, on_progress=_print_epoch,
+                               on_member=_print_member)
     path = save_text_model(trained, name, args.output)
     test, calibration = trained.metrics["test"], trained.metrics["calibration"]
-    print(f"best epoch {trained.result.best_epoch}, {trained.result.seconds:.0f}s; test accuracy "
+    print(f"{trained.metrics['members']} network(s), {trained.result.seconds:.0f}s of training; test accuracy "
           f"{test['accuracy']:.4f}, balanced accuracy {test['balanced_accuracy']:.4f}, "
           f"macro-F1 {test['macro_f1']:.4f}; temperature {calibration['temperature']:.3f}, test ECE "
           f"{calibration['test_ece_before']:.4f} -> {calibration['test_ece_after']:.4f}\nwrote {path}")

@@ -192,10 +192,50 @@ class AttentionRNN(nn.Module):
         return self.classifier(self.dropout(context)), weights
 
 
+class Ensemble(nn.Module):
+    """Several networks of one kind, trained alike from different seeds, that vote by averaging
+    their logits (and, for AttentionRNN, their attention weights, which still sum to 1).
+
+    The members share one vocabulary, so their frozen word tables (vectors, valences, negation
+    roles) are one tensor each, held once in memory and once in the checkpoint.
+    """
+
+    def __init__(self, members: list[nn.Module]):
+        super().__init__()
+        if len(members) < 2:
+            raise ValueError("An ensemble needs at least two members.")
+        self.members = nn.ModuleList(members)
+        first = members[0].embedding
+        for member in members[1:]:
+            for table in ("vectors", "valences", "roles"):
+                if hasattr(first, table):
+                    setattr(member.embedding, table, getattr(first, table))
+
+    @property
+    def config(self) -> ReviewRNNConfig:
+        return self.members[0].config
+
+    @property
+    def embedding(self) -> WordEncoder:
+        """The first member's word encoder (its vocabulary split and tables are everyone's)."""
+        return self.members[0].embedding
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor):
+        outputs = [member(ids, lengths) for member in self.members]
+        if isinstance(outputs[0], tuple):
+            return (torch.stack([o[0] for o in outputs]).mean(0), torch.stack([o[1] for o in outputs]).mean(0))
+        return torch.stack(outputs).mean(0)
+
+
 MODELS = {"ReviewRNN": (ReviewRNN, ReviewRNNConfig), "AttentionRNN": (AttentionRNN, AttentionRNNConfig)}
 
 
 def build_model(model_name: str, config: dict) -> nn.Module:
-    """The network for ``model_name`` ("ReviewRNN" or "AttentionRNN") from a config dict."""
+    """The network for ``model_name`` ("ReviewRNN" or "AttentionRNN") from a config dict;
+    an Ensemble of ``config["members"]`` such networks when that is 2 or more."""
     model_class, config_class = MODELS[model_name]
-    return model_class(config_class(**config))
+    settings = {key: value for key, value in config.items() if key != "members"}
+    members = int(config.get("members", 1))
+    if members > 1:
+        return Ensemble([model_class(config_class(**settings)) for _ in range(members)])
+    return model_class(config_class(**settings))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from shopdl_core.text.calibration import (expected_calibration_error, fit_temper
 from shopdl_core.text.data import (ReviewSplits, contrast_examples, encode_texts, load_splits,
                                    pad_batch, training_examples)
 from shopdl_core.text.metrics import binary_metrics, score_distribution
-from shopdl_core.text.model import build_model
+from shopdl_core.text.model import Ensemble, build_model
 from shopdl_core.text.predict import MAX_TOKENS, forward_margins
 from shopdl_core.text.tokenize import PAD_ID, UNK_ID, Vocabulary, tokenize
 from shopdl_core.text.vectors import (context_polar_words, domain_words, extended_vocabulary, lexicon_examples, load_glove,
@@ -39,7 +39,8 @@ class TrainConfig:
     word_dropout: float = 0.25  # share of real tokens replaced by <unk> in each training batch
     clip_norm: float = 1.0  # recurrent layers can produce exploding gradients on long reviews
     patience: int = 5  # epochs without a better validation balanced accuracy before stopping
-    seed: int = config.SEED
+    seed: int = config.SEED  # the training's own draws: initial weights, batches, extra examples
+    split_seed: int = config.SEED  # the train/validation/test split (an ensemble's members share it)
     # Levers for reviews of other things than clothes (README, "Review sentiment"):
     word_vectors: bool = True  # frozen GloVe 50-d vectors + a trainable projection
     extra_words: int = 40_000  # most frequent GloVe words added to the vocabulary
@@ -53,6 +54,7 @@ class TrainConfig:
     negation_scope: bool = True  # mark negation scope, reverse valence inside it (model.py)
     average_last: int = 3  # also try the mean weights of the last N epochs (SWA); 0: off
     lexicon_examples: bool = True  # lexicon words, alone and negated, as labelled examples
+    members: int = 1  # networks trained from seeds seed, seed + 1, ... whose logits are averaged
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -337,13 +339,19 @@ def calibrate(model: nn.Module, vocab: Vocabulary, splits: ReviewSplits,
     }
 
 
-def train_text_model(model_name: str, settings: TrainConfig, device: torch.device | str,
-                     model_options: dict | None = None,
-                     on_progress: Callable[[EpochReport], None] | None = None,
-                     splits: ReviewSplits | None = None) -> TrainedTextModel:
-    """The whole recipe behind ``train text``: split, vocabulary and word knowledge, training,
-    calibration, test metrics. The same settings (seed included) give the same weights."""
-    splits = splits if splits is not None else load_splits(settings.seed)
+@dataclass
+class _Member:
+    model: nn.Module
+    vocab: Vocabulary
+    domain_size: int
+    result: TrainResult
+    examples: int
+    config: dict
+
+
+def _train_member(model_name: str, settings: TrainConfig, splits: ReviewSplits, device: torch.device | str,
+                  model_options: dict | None, on_progress: Callable[[EpochReport], None] | None) -> _Member:
+    """One network trained by the recipe: vocabulary and word knowledge, examples, training."""
     train_tokens = [tokenize(text) for text in splits.train["text"]]
     # The vocabulary counts each review once (not its title and sentence again).
     domain_vocab = Vocabulary.build(train_tokens, min_freq=VOCAB_MIN_FREQ)
@@ -371,22 +379,60 @@ def train_text_model(model_name: str, settings: TrainConfig, device: torch.devic
     result = train(model, encode_texts(texts, vocab, MAX_TOKENS), labels, val_ids,
                    splits.val["label"].to_numpy(), settings, device, on_progress,
                    masked_ids=knowledge.masked_ids, lexicon=knowledge.lexicon)
+    return _Member(model, vocab, len(domain_vocab), result, len(texts), model.config.to_dict())
+
+
+def train_text_model(model_name: str, settings: TrainConfig, device: torch.device | str,
+                     model_options: dict | None = None,
+                     on_progress: Callable[[EpochReport], None] | None = None,
+                     splits: ReviewSplits | None = None,
+                     on_member: Callable[[int, int], None] | None = None) -> TrainedTextModel:
+    """The whole recipe behind ``train text``: split, vocabulary and word knowledge, training
+    (``settings.members`` networks, seeded seed, seed + 1, ...; averaged when more than one),
+    calibration, test metrics. The same settings give the same weights.
+
+    ``on_member(index, count)`` is called before each member's training (the CLI prints it).
+    """
+    splits = splits if splits is not None else load_splits(settings.split_seed)
+    members = []
+    for index in range(settings.members):
+        if on_member is not None:
+            on_member(index, settings.members)
+        members.append(_train_member(model_name, replace(settings, seed=settings.seed + index), splits, device,
+                                     model_options, on_progress))
+        if members[-1].vocab.itos != members[0].vocab.itos:
+            raise RuntimeError("Ensemble members built different vocabularies from one split.")
+    first = members[0]
+    if len(members) == 1:
+        model, model_config = first.model, first.config
+    else:
+        model, model_config = Ensemble([m.model for m in members]).eval(), {**first.config, "members": len(members)}
+    vocab = first.vocab
     temperature, calibration = calibrate(model, vocab, splits, device)
     evaluation = evaluate_splits(model, vocab, splits, device, temperature)
+    val_ids = encode_texts(list(splits.val["text"]), vocab, MAX_TOKENS)
+    validation = evaluate(model, val_ids, splits.val["label"].to_numpy(), device)["balanced_accuracy"]
+    result = TrainResult(best_epoch=first.result.best_epoch, best_val_balanced_accuracy=validation,
+                         seconds=sum(m.result.seconds for m in members),
+                         history=[report for m in members for report in m.result.history])
     metrics = {
         "headline": {"name": "balanced accuracy", "value": evaluation["test"]["balanced_accuracy"]},
         **evaluation,
         "calibration": calibration,
-        "validation": {"balanced_accuracy": result.best_val_balanced_accuracy, "best_epoch": result.best_epoch,
-                       "averaged_epochs": result.averaged_epochs},
-        "epochs_run": len(result.history),
+        "validation": {"balanced_accuracy": validation,
+                       "members": [{"seed": settings.seed + i, "best_epoch": m.result.best_epoch,
+                                    "balanced_accuracy": m.result.best_val_balanced_accuracy,
+                                    "averaged_epochs": m.result.averaged_epochs, "train_seconds": round(m.result.seconds, 1)}
+                                   for i, m in enumerate(members)]},
+        "members": len(members),
+        "epochs_run": sum(len(m.result.history) for m in members),
         "train_seconds": round(result.seconds, 1),
         "train_reviews": len(splits.train),
-        "train_examples": len(texts),
-        "vocabulary": {"size": len(vocab), "from_reviews": len(domain_vocab)},
+        "train_examples": first.examples,
+        "vocabulary": {"size": len(vocab), "from_reviews": first.domain_size},
         "train_config": settings.to_dict(),
     }
-    return TrainedTextModel(model, vocab, model.config.to_dict(), metrics, splits, result, temperature)
+    return TrainedTextModel(model, vocab, model_config, metrics, splits, result, temperature)
 
 
 def save_text_model(trained: TrainedTextModel, model_name: str, path: Path | None = None) -> Path:

@@ -131,3 +131,47 @@ def test_valence_is_reversed_inside_a_negation_scope():
         negated = encoder(torch.tensor([[3, 9]]))[0, 1]
         without_valence = plain - encoder.valences[9]
     torch.testing.assert_close(negated, without_valence - encoder.valences[9])
+
+
+def _word_config(**extra):
+    return dict(vocab_size=30, embed_dim=8, hidden_dim=6, attention_dim=5, domain_size=20, vector_dim=4,
+                valence=True, negation=True, **extra)
+
+
+def test_an_ensemble_averages_its_members_logits_and_attention():
+    torch.manual_seed(0)
+    ensemble = build_model("AttentionRNN", _word_config(members=3)).eval()
+    assert type(ensemble).__name__ == "Ensemble" and len(ensemble.members) == 3
+    ids, lengths = pad_batch([[5, 9, 2, 17], [3, 4]])
+    logits, weights = ensemble(ids, lengths)
+    outputs = [member(ids, lengths) for member in ensemble.members]
+    torch.testing.assert_close(logits, torch.stack([o[0] for o in outputs]).mean(0))
+    torch.testing.assert_close(weights, torch.stack([o[1] for o in outputs]).mean(0))
+    torch.testing.assert_close(weights.sum(1), torch.ones(2))
+    assert weights[1, 2:].abs().sum() == 0  # padding still has no weight
+    # The members differ (their own initial weights), so the mean is not any one of them.
+    assert not torch.allclose(outputs[0][0], outputs[1][0])
+
+
+def test_ensemble_members_share_their_frozen_word_tables_in_the_checkpoint(tmp_path):
+    from shopdl_core.checkpoints import load_checkpoint, restore_model, save_checkpoint
+
+    torch.manual_seed(0)
+    ensemble = build_model("AttentionRNN", _word_config(members=2))
+    ensemble.embedding.set_word_knowledge(torch.randn(30, 4), torch.rand(30) - 0.5, torch.zeros(30))
+    tables = [member.embedding.vectors for member in ensemble.members]
+    assert tables[0].data_ptr() == tables[1].data_ptr()  # one tensor, filled once for both
+    path = save_checkpoint(tmp_path / "ensemble.pt", ensemble, kind="text", model_name="AttentionRNN",
+                           config=_word_config(members=2), metrics={}, fingerprint="x")
+    checkpoint = load_checkpoint(path, kind="text")
+    stored = checkpoint.state_dict
+    assert stored["members.0.embedding.vectors"].data_ptr() == stored["members.1.embedding.vectors"].data_ptr()
+    restored = restore_model(checkpoint, lambda cfg: build_model("AttentionRNN", cfg))
+    ids, lengths = pad_batch([[5, 9, 25, 17]])
+    ensemble.eval()
+    torch.testing.assert_close(restored(ids, lengths)[0], ensemble(ids, lengths)[0])
+
+
+def test_a_single_member_config_builds_the_plain_network():
+    assert isinstance(build_model("AttentionRNN", _word_config(members=1)), AttentionRNN)
+    assert isinstance(build_model("ReviewRNN", {"vocab_size": 30, "members": 1}), ReviewRNN)
