@@ -82,10 +82,16 @@ def photo_settings() -> None:
     stop_button(lab.PHOTO, "lab_photo_stop", stop_column)
 
 
-photo_run = lab.current_run(lab.PHOTO)
+def live(kind: str, draw) -> None:
+    """Draw ``draw`` as a fragment that redraws every REDRAW_S while ``kind``'s run is training.
+
+    Decided after the settings (and their Train button) ran in this script run, so a run
+    started by this click polls at once; when it ends, the fragment reruns the page once.
+    """
+    run = lab.current_run(kind)
+    st.fragment(run_every=REDRAW_S if run is not None and run.running else None)(draw)()
 
 
-@st.fragment(run_every=REDRAW_S if photo_run is not None and photo_run.running else None)
 def photo_live() -> None:
     run = lab.current_run(lab.PHOTO)
     if run is None:
@@ -169,7 +175,8 @@ def try_it(run: lab.LabRun) -> None:
 
 with photo_tab:
     photo_settings()
-    photo_live()
+    photo_run = lab.current_run(lab.PHOTO)  # as of this script run
+    live(lab.PHOTO, photo_live)
     if photo_run is not None and not photo_run.running and photo_run.result is not None and photo_run.epochs:
         try_it(photo_run)
 
@@ -204,10 +211,6 @@ def recommender_settings() -> None:
     stop_button(lab.RECSYS, "lab_stop", stop_column)
 
 
-recsys_run = lab.current_run(lab.RECSYS)
-
-
-@st.fragment(run_every=REDRAW_S if recsys_run is not None and recsys_run.running else None)
 def recommender_live() -> None:
     run = lab.current_run(lab.RECSYS)
     if run is None:
@@ -246,6 +249,7 @@ def recommender_results(run: lab.LabRun) -> None:
 
 with recsys_tab:
     recommender_settings()
-    recommender_live()
+    recsys_run = lab.current_run(lab.RECSYS)  # as of this script run
+    live(lab.RECSYS, recommender_live)
     if recsys_run is not None and not recsys_run.running and recsys_run.result is not None and recsys_run.epochs:
         recommender_results(recsys_run)

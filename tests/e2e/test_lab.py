@@ -1,34 +1,66 @@
-"""The Model lab in Chromium: a training's progress and chart grow while it runs; Stop stops it."""
+"""The Model lab in Chromium: each experiment's progress and charts grow while it trains; Stop
+stops it; the trained photo head answers an uploaded photo beside PhotoCNN."""
 
 import re
 
 import pytest
 
+from shopdl_core import config
 from tests.e2e.conftest import assert_clean, wait_idle
 
 pytestmark = pytest.mark.e2e
 
 
-def epochs_shown(page) -> int:
-    match = re.search(r"Epoch (\d+) of", page.get_by_test_id("stProgress").inner_text())
+def epochs_shown(panel) -> int:
+    match = re.search(r"Epoch (\d+) of", panel.get_by_test_id("stProgress").inner_text())
     return int(match.group(1)) if match else 0
 
 
-def test_training_redraws_live_and_stops(page, app_url):
+def set_number(page, key: str, value: str) -> None:
+    field = page.locator(f".st-key-{key} input")
+    field.fill(value)
+    field.press("Enter")
+    wait_idle(page)
+
+
+def train_watch_and_stop(page, panel, prefix: str, epochs: str) -> int:
+    """Press Train, see the epoch count grow while the script is idle, press Stop."""
+    set_number(page, f"{prefix}epochs", epochs)
+    page.locator(f".st-key-{prefix}train button").click()
+    panel.get_by_test_id("stProgress").wait_for(timeout=30_000)
+    page.wait_for_function("() => /Epoch ([2-9]|\\d{2,}) of/.test(document.body.innerText)", timeout=60_000)
+    first = epochs_shown(panel)
+    page.wait_for_timeout(1500)
+    assert epochs_shown(panel) > first  # the fragment redrew while the script was idle
+    page.locator(f".st-key-{prefix}stop button").click()
+    panel.get_by_text(re.compile(r"Training stopped after \d+ of")).wait_for(timeout=30_000)
+    wait_idle(page)
+    return epochs_shown(panel)
+
+
+def test_photo_head_trains_live_stops_and_answers_an_upload(page, app_url):
     page.goto(f"{app_url}/lab")
     wait_idle(page)
-    epochs = page.locator(".st-key-lab_epochs input")
-    epochs.fill("5000")
-    epochs.press("Enter")
+    panel = page.get_by_role("tabpanel").first
+    done = train_watch_and_stop(page, panel, "lab_photo_", "200")
+    assert 0 < done < 200
+    assert panel.get_by_test_id("stVegaLiteChart").count() >= 3  # loss, accuracy, confusion matrix
+    panel.get_by_test_id("stRadioGroup").get_by_text("Upload a photo").click()
     wait_idle(page)
-    page.locator(".st-key-lab_train button").click()
-    page.get_by_test_id("stProgress").wait_for(timeout=30_000)
-    page.wait_for_function("() => /Epoch ([2-9]\\d|\\d{3,}) of/.test(document.body.innerText)", timeout=60_000)
-    first = epochs_shown(page)
-    page.wait_for_timeout(1500)
-    assert epochs_shown(page) > first  # the fragment redrew while the script was idle
-    page.locator(".st-key-lab_stop button").click()
-    page.get_by_text(re.compile(r"Training stopped after \d+ epochs")).wait_for(timeout=30_000)
-    assert epochs_shown(page) < 5000
-    assert page.get_by_test_id("stVegaLiteChart").count() == 1
+    photo = config.samples_dir() / "photos" / "hat_1.jpg"
+    panel.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
+    panel.get_by_text("Your head").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert panel.get_by_text("PhotoCNN", exact=True).count() >= 1
+    assert_clean(page)
+
+
+def test_recommender_trains_live_and_stops(page, app_url):
+    page.goto(f"{app_url}/lab")
+    wait_idle(page)
+    page.get_by_role("tab", name=re.compile("Learned recommender")).click()
+    panel = page.get_by_role("tabpanel").first  # the shown one: hidden tabs have no role
+    done = train_watch_and_stop(page, panel, "lab_", "5000")
+    assert done < 5000
+    assert panel.get_by_test_id("stVegaLiteChart").count() >= 2  # the curves and the product map
     assert_clean(page)
