@@ -2,6 +2,7 @@
 stops it; the trained photo head answers an uploaded photo beside PhotoCNN."""
 
 import re
+import time
 
 import pytest
 
@@ -64,3 +65,36 @@ def test_recommender_trains_live_and_stops(page, app_url):
     assert done < 5000
     assert panel.get_by_test_id("stVegaLiteChart").count() >= 2  # the curves and the product map
     assert_clean(page)
+
+
+def start_recommender(page, app_url) -> None:
+    page.goto(f"{app_url}/lab")
+    wait_idle(page)
+    page.get_by_role("tab", name=re.compile("Learned recommender")).click()
+    set_number(page, "lab_epochs", "5000")
+    page.locator(".st-key-lab_train button").click()
+    wait_idle(page)
+
+
+def test_a_closed_tabs_training_stops_and_frees_its_place(browser, page, app_url):
+    others = [browser.new_context() for _ in range(2)]
+    try:
+        for context in others:  # two tabs fill the server's two places
+            start_recommender(context.new_page(), app_url)
+        start_recommender(page, app_url)
+        refusal = page.get_by_text(re.compile("trainings are already running on this server"))
+        refusal.wait_for()
+        left = int(re.search(r"about (\d+) s", refusal.inner_text()).group(1))
+    finally:
+        for context in others:
+            context.close()
+    closed = time.monotonic()
+    # Within a few seconds both runs notice their sessions are gone and free their places.
+    page.wait_for_timeout(4000)
+    page.locator(".st-key-lab_train button").click()
+    page.get_by_test_id("stProgress").wait_for(timeout=30_000)
+    accepted = time.monotonic() - closed
+    assert accepted < left, "the closed tabs' runs might simply have finished"
+    assert page.get_by_text(re.compile("trainings are already running on this server")).count() == 0
+    page.locator(".st-key-lab_stop button").click()
+    wait_idle(page)
