@@ -2,8 +2,9 @@
 
 ``server`` starts and stops ``streamlit run app.py`` on loopback, ``shopdl_core.ui.session_client``
 speaks Streamlit's protocol as a browser tab would (it lives in ``ui``, the package's only
-Streamlit-aware code), ``scenarios`` names the demo interactions, ``bench`` runs many
-sessions at once and ``cli`` adds ``python -m shopdl_core bench app``.
+Streamlit-aware code), ``scenarios`` names the demo interactions and the lab training,
+``trainings`` keeps lab trainings going during a bench, ``bench`` runs many sessions at once and
+``cli`` adds ``python -m shopdl_core bench app``.
 """
 
 import asyncio

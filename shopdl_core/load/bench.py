@@ -5,6 +5,8 @@ result of each input is recorded; every process must give the first one's result
 ``sessions`` sessions run together against ``url`` until ``seconds`` have passed, each visiting the
 demos in turn and applying their inputs, with a think time between actions. Every result must
 equal the warm-up's for the same input: shared cached models must not mix up concurrent requests.
+With ``lab_trainings``, that many more sessions start a Model lab training before the load and
+keep one running until it ends (``trainings``); their page runs are reported on their own.
 
 ``url`` is one app process, or a proxy in front of several (deploy/serve.sh); then ``servers``
 lists the processes behind it, each warmed up directly and its memory measured.
@@ -23,7 +25,8 @@ from dataclasses import dataclass, field
 from shopdl_core.load import run_async
 from shopdl_core.ui.session_client import RUN_TIMEOUT_S, AppSession, PageRun, SessionError
 from shopdl_core.load.memory import PeakRssSampler, tree_rss_bytes
-from shopdl_core.load.scenarios import SCENARIOS, Scenario
+from shopdl_core.load.scenarios import LAB_TRAINING, SCENARIOS, Scenario
+from shopdl_core.load.trainings import PAUSE_LIMIT_S, LabLog, LabSession
 
 HARD_DEADLINE_GRACE_S = RUN_TIMEOUT_S + 10  # the last action of each session may still be running
 ERRORS_SHOWN = 10
@@ -43,6 +46,7 @@ class BenchSettings:
     think_s: float  # a session waits a random time between think_s / 2 and think_s between actions
     servers: tuple[AppServer, ...]  # the app processes serving ``url``
     demos: tuple[str, ...]  # which of the SCENARIOS to run, by demo name
+    lab_trainings: int = 0  # lab sessions keeping a training running during the load
 
 
 @dataclass
@@ -66,6 +70,8 @@ class BenchReport:
     open_seconds: list[float] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (where, what went wrong)
     memory: list[ServerMemory] = field(default_factory=list)  # one per settings.servers
+    labs: list[LabLog] = field(default_factory=list)
+    load_window: tuple[float, float] = (0.0, 0.0)  # monotonic start and end of the load, last action included
     wall_s: float = 0.0
 
     def check(self, run: PageRun, where: str) -> bool:
@@ -98,7 +104,14 @@ async def _warm_up_then_load(report: BenchReport) -> None:
             return
     if not report.demos:
         return
-    deadline = time.monotonic() + settings.seconds
+    labs = [LabSession(number, settings.url, LAB_TRAINING, report.errors)
+            for number in range(1, settings.lab_trainings + 1)]
+    report.labs = [lab.log for lab in labs]
+    load_done = asyncio.Event()
+    trainings = [asyncio.create_task(lab.run(load_done)) for lab in labs]
+    await asyncio.gather(*(lab.ready.wait() for lab in labs))
+    started = time.monotonic()
+    deadline = started + settings.seconds
     sessions = [asyncio.create_task(_run_session(index, report, deadline)) for index in range(settings.sessions)]
     samplers = [PeakRssSampler(server.pid) for server in settings.servers]
     with contextlib.ExitStack() as stack:
@@ -108,6 +121,9 @@ async def _warm_up_then_load(report: BenchReport) -> None:
         for server, memory in zip(settings.servers, report.memory):  # sessions finish their last action now
             memory.all_sessions = tree_rss_bytes(server.pid)
         _, still_running = await asyncio.wait(sessions, timeout=HARD_DEADLINE_GRACE_S)
+        report.load_window = (started, time.monotonic())
+        load_done.set()
+    await asyncio.gather(*trainings)  # each presses Stop and sees its run end
     for task in still_running:
         task.cancel()
         report.errors.append(("load", "a session was still running at the hard deadline"))
@@ -231,6 +247,7 @@ def format_report(report: BenchReport) -> str:
         f"(widget change to script_finished)",
         *(f"  {demo.demo:<16}{_latency_line(report.action_seconds[demo.demo])}" for demo in report.demos),
         f"open latency     {_latency_line(report.open_seconds)}  (navigation to a demo page)",
+        *_lab_lines(report),
     ]
     for number, (server, memory) in enumerate(zip(settings.servers, report.memory), start=1):
         label = "server RSS" if len(settings.servers) == 1 else f"server {number} RSS"
@@ -253,6 +270,23 @@ def format_report(report: BenchReport) -> str:
         lines.append(f"  ... and {len(counts) - ERRORS_SHOWN} more kinds of error")
     lines.append(f"wall time        {report.wall_s:.1f} s")
     return "\n".join(lines)
+
+
+def _lab_lines(report: BenchReport) -> list[str]:
+    if not report.labs:
+        return []
+    start, end = report.load_window
+    throughout = sum(log.trained_throughout(start, end) for log in report.labs)
+    lines = [f"lab trainings    {throughout} of {len(report.labs)} training throughout the load "
+             f"({end - start:.1f} s, no {PAUSE_LIMIT_S:g} s without a new epoch, stopped at the end); "
+             f"their page runs are not in the figures above"]
+    for log in report.labs:
+        lines.append(
+            f"  lab session {log.number:<4}{log.runs_started} runs started, {log.runs_finished} ran to their "
+            f"last epoch; {log.epochs(start, end)} epochs during the load, longest pause "
+            f"{log.longest_pause(start, end):.1f} s; progress redraw {_latency_line(log.redraw_seconds)}"
+        )
+    return lines
 
 
 def _latency_line(seconds: list[float]) -> str:

@@ -38,6 +38,11 @@ def add_commands(targets: dict[str, argparse._SubParsersAction]) -> None:
                              "(default 1.0)")
     parser.add_argument("--demo", action="append", choices=[scenario.demo for scenario in SCENARIOS],
                         help="run only this demo (repeat for several; default: all)")
+    parser.add_argument("--lab-trainings", type=int, default=0, metavar="N",
+                        help="before the load, open N more sessions on the Model lab page that each train "
+                             "the learned recommender until the load ends (pressing Train again when a run "
+                             "finishes, Stop at the end) and report whether they kept training; the server "
+                             "runs at most 2 at once (default 0)")
     parser.set_defaults(func=bench_app)
 
     startup = targets["bench"].add_parser(
@@ -58,8 +63,8 @@ def bench_startup_command(args: argparse.Namespace) -> int:
 
 
 def bench_app(args: argparse.Namespace) -> int:
-    if args.sessions < 1 or args.seconds <= 0 or args.think < 0:
-        raise InputError("--sessions must be at least 1, --seconds above 0 and --think 0 or more")
+    if args.sessions < 1 or args.seconds <= 0 or args.think < 0 or args.lab_trainings < 0:
+        raise InputError("--sessions must be at least 1, --seconds above 0, --think and --lab-trainings 0 or more")
     if args.replica_url and args.url is None:
         raise InputError("--replica-url names the app processes behind a proxy: give the proxy as --url")
     if args.url is None:
@@ -83,4 +88,4 @@ def _loopback_server(url: str, option: str) -> AppServer:
 def _settings(args: argparse.Namespace, url: str, servers: tuple[AppServer, ...]) -> BenchSettings:
     demos = tuple(args.demo or (scenario.demo for scenario in SCENARIOS))
     return BenchSettings(url=url, sessions=args.sessions, seconds=args.seconds, think_s=args.think,
-                         servers=servers, demos=demos)
+                         servers=servers, demos=demos, lab_trainings=args.lab_trainings)

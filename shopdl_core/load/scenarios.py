@@ -56,3 +56,23 @@ SCENARIOS: tuple[Scenario, ...] = (
         result_kinds=("markdown", "progress", "info", "warning"),
     ),
 )
+
+
+@dataclass(frozen=True)
+class LabTraining:
+    """A training started from a lab page: the widgets to set, then the buttons that start and stop it."""
+
+    url_path: str
+    settings: dict[str, object]  # widget values by user key, set in the same rerun as the Train click
+    train: str  # button keys
+    stop: str
+
+
+# The learned recommender at the page's default settings, for as many epochs as the page allows
+# (a few seconds on 2 cores, so the bench presses Train again whenever a run finishes).
+LAB_TRAINING = LabTraining(
+    url_path="lab",
+    settings={"lab_factors": 16, "lab_regularisation": 5.0, "lab_learning_rate": 0.05, "lab_epochs": 5000},
+    train="lab_train",
+    stop="lab_stop",
+)

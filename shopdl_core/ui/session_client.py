@@ -5,6 +5,10 @@ The client sends ``BackMsg.rerun_script`` (the page and every widget value it ho
 at a path in the page tree, ``navigation`` lists the app's pages and ``script_finished`` (tagged
 with the run's id) closes it. Like the browser, it keeps the large elements it was sent and tells
 the server their hashes, so the server may send a ``ref_hash`` in their place.
+
+A fragment with ``run_every`` sends ``auto_rerun`` (its id and interval) and the browser then
+reruns only that fragment on a timer; ``rerun_fragment`` does the same on request. A fragment
+run redraws its own elements in the page the last full run left.
 """
 
 from __future__ import annotations
@@ -93,6 +97,8 @@ class AppSession:
         self.run_timeout_s = run_timeout_s
         self.pages: dict[str, str] = {}  # url path ("" for home) -> page script hash
         self.last_run: PageRun | None = None
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> seconds between its timed reruns
+        self._tree: _RunTree | None = None  # the page as the last run left it
         self._socket: ClientConnection | None = None
         self._page_hash = ""
         self._widget_states: dict[str, WidgetState] = {}  # what the browser would send back
@@ -121,11 +127,18 @@ class AppSession:
             trigger = WidgetState(id=self.last_run.widget(click).widget_id, trigger_value=True)
         return await self._run(page_hash=self._page_hash, trigger=trigger)
 
-    async def _run(self, page_hash: str, page_name: str = "", trigger: WidgetState | None = None) -> PageRun:
+    async def rerun_fragment(self, fragment_id: str) -> PageRun:
+        """Rerun one fragment as the browser's timer for it does; the page keeps everything else."""
+        return await self._run(page_hash=self._page_hash, fragment_id=fragment_id)
+
+    async def _run(self, page_hash: str, page_name: str = "", trigger: WidgetState | None = None,
+                   fragment_id: str = "") -> PageRun:
         request = BackMsg()
         state = request.rerun_script
         state.page_script_hash = page_hash
         state.page_name = page_name
+        state.fragment_id = fragment_id
+        state.is_auto_rerun = bool(fragment_id)
         state.widget_states.widgets.extend(self._widget_states.values())
         if trigger is not None:  # a click lasts one run, so it is not kept in _widget_states
             state.widget_states.widgets.append(trigger)
@@ -153,10 +166,20 @@ class AppSession:
             message = self._resolve_reference(message)
             kind = message.WhichOneof("type")
             if kind == "new_session":
-                # Also after st.rerun(): the run that follows replaces the page.
-                run = _RunTree(message.metadata.run.script_run_id)
+                run_id, fragment_ids = message.metadata.run.script_run_id, tuple(message.metadata.run.fragment_ids)
+                if fragment_ids and self._tree is not None:
+                    run = self._tree
+                    run.start_fragment_run(run_id, fragment_ids)
+                else:  # also after st.rerun(): the run that follows replaces the page and its timers
+                    run = self._tree = _RunTree(run_id)
+                    self.auto_reruns.clear()
             elif run is None:
                 continue
+            elif kind == "auto_rerun":
+                self.auto_reruns[message.auto_rerun.fragment_id] = message.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                for stopped in message.stop_auto_rerun.fragment_ids:
+                    self.auto_reruns.pop(stopped, None)
             elif kind == "navigation":
                 self.pages = {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
                 self._page_hash = message.navigation.page_script_hash
@@ -171,6 +194,7 @@ class AppSession:
                 if message.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the next new_session starts the run that counts
                 run.status = _FINISH_STATUS.get(message.script_finished, str(message.script_finished))
+                run.drop_stale()
                 return run
 
     def _resolve_reference(self, message: ForwardMsg) -> ForwardMsg:
@@ -188,23 +212,45 @@ class AppSession:
 
 
 class _RunTree:
-    """The elements one run placed, by delta path; a later delta at a path replaces that subtree."""
+    """The elements runs placed, by delta path; a later delta at a path replaces that subtree.
+
+    A full run starts a new tree. A fragment run continues the last one: it replaces its
+    fragments' elements, and those it did not draw again are dropped when it finishes.
+    """
 
     def __init__(self, run_id: str):
         self.run_id = run_id
+        self.fragment_ids: tuple[str, ...] = ()  # the fragments this run reruns; () for a full run
         self.status = ""
         self.problems: list[str] = []
         self._by_path: dict[tuple[int, ...], RenderedElement | None] = {}  # None: a block
+        self._placed_by: dict[tuple[int, ...], tuple[str, str]] = {}  # path -> (run id, fragment id)
+
+    def start_fragment_run(self, run_id: str, fragment_ids: tuple[str, ...]) -> None:
+        self.run_id, self.fragment_ids = run_id, fragment_ids
+        self.status, self.problems = "", []
 
     def place(self, message: ForwardMsg) -> None:
         path = tuple(message.metadata.delta_path)
         for stale in [p for p in self._by_path if p[: len(path)] == path and len(p) > len(path)]:
             del self._by_path[stale]
+            self._placed_by.pop(stale, None)
         delta = message.delta
         if delta.WhichOneof("type") == "new_element":
             self._by_path[path] = describe(delta.new_element, path)
         elif delta.WhichOneof("type") == "add_block":
             self._by_path[path] = None
+        else:  # e.g. a spinner's transient message: nothing stays on the page
+            return
+        self._placed_by[path] = (self.run_id, delta.fragment_id)
+
+    def drop_stale(self) -> None:
+        """After a fragment run: drop what its fragments drew before and did not draw this time."""
+        stale = [path for path, (run_id, fragment_id) in self._placed_by.items()
+                 if fragment_id in self.fragment_ids and run_id != self.run_id]
+        for path in stale:
+            self._by_path.pop(path, None)
+            del self._placed_by[path]
 
     def elements(self) -> list[RenderedElement]:
         return [self._by_path[path] for path in sorted(self._by_path) if self._by_path[path] is not None]

@@ -72,6 +72,17 @@ def test_short_bench_run_has_no_errors(app_url, capsys):
     assert "action latency   p50" in summary
 
 
+@pytest.mark.e2e
+def test_short_bench_run_keeps_two_lab_trainings_going(app_url, capsys):
+    status = main(["bench", "app", "--sessions", "2", "--seconds", "5", "--think", "0.4", "--demo", "reviews",
+                   "--lab-trainings", "2", "--url", app_url])
+    summary = capsys.readouterr().out
+    assert "errors           0" in summary, summary
+    assert status == 0
+    assert "lab trainings    2 of 2 training throughout the load" in summary
+    assert "reviews         p50" in summary  # the demo's own figures, without the lab sessions' page runs
+
+
 def test_percentile_is_nearest_rank():
     values = [float(v) for v in range(1, 21)]
     assert percentile(values, 0.50) == 10.0
