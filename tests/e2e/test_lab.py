@@ -39,7 +39,7 @@ def train_watch_and_stop(page, panel, prefix: str, epochs: str) -> int:
     return epochs_shown(panel)
 
 
-def test_photo_head_trains_live_stops_and_answers_an_upload(page, app_url):
+def test_photo_head_trains_live_stops_and_answers_an_upload(page, app_url, tmp_path):
     page.goto(f"{app_url}/lab")
     wait_idle(page)
     panel = page.get_by_role("tabpanel").first
@@ -48,6 +48,13 @@ def test_photo_head_trains_live_stops_and_answers_an_upload(page, app_url):
     assert panel.get_by_test_id("stVegaLiteChart").count() >= 3  # loss, accuracy, confusion matrix
     panel.get_by_test_id("stRadioGroup").get_by_text("Upload a photo").click()
     wait_idle(page)
+    fake = tmp_path / "photo.jpg"  # a text file with a photo's name: refused, the run's results stay
+    fake.write_bytes(b"not a picture")
+    panel.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(fake))
+    error = panel.get_by_test_id("stAlertContentError").first
+    error.wait_for()
+    assert "image" in error.inner_text().lower()
+    assert panel.get_by_test_id("stVegaLiteChart").count() >= 3
     photo = config.samples_dir() / "photos" / "hat_1.jpg"
     panel.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(photo))
     panel.get_by_text("Your head").wait_for(timeout=60_000)
