@@ -83,16 +83,23 @@ def photo_settings() -> None:
 
 
 def live(kind: str, draw) -> None:
-    """Draw ``draw`` as a fragment that redraws every REDRAW_S while ``kind``'s run is training.
+    """Call ``draw(polling)`` in a fragment that redraws every REDRAW_S while ``kind``'s run trains.
 
-    Decided after the settings (and their Train button) ran in this script run, so a run
-    started by this click polls at once; when it ends, the fragment reruns the page once.
+    ``polling`` is decided here, after the settings (and their Train button) ran in this script
+    run, so a run started by this click is followed at once. ``draw`` reruns the page once when
+    it finds the run over while ``polling``: the new script run then stops the timer.
     """
     run = lab.current_run(kind)
-    st.fragment(run_every=REDRAW_S if run is not None and run.running else None)(draw)()
+    polling = run is not None and run.running
+
+    @st.fragment(run_every=REDRAW_S if polling else None)
+    def redraw() -> None:
+        draw(polling)
+
+    redraw()
 
 
-def photo_live() -> None:
+def photo_live(polling: bool) -> None:
     run = lab.current_run(lab.PHOTO)
     if run is None:
         st.info("Choose settings and press Train.")
@@ -114,7 +121,7 @@ def photo_live() -> None:
                    "photos with their true labels.")
         st.markdown("**Validation confusion matrix** (rows: the true kind; columns: the head's answer)")
         st.vega_lite_chart(charts.confusion(run.result.confusion(), data.classes), width="stretch")
-    if photo_run is not None and photo_run.running:  # rerun the page once, so the fragment stops polling
+    if polling:  # the run ended while the fragment was polling: rerun the page once to stop the timer
         st.rerun()
 
 
@@ -175,8 +182,8 @@ def try_it(run: lab.LabRun) -> None:
 
 with photo_tab:
     photo_settings()
-    photo_run = lab.current_run(lab.PHOTO)  # as of this script run
     live(lab.PHOTO, photo_live)
+    photo_run = lab.current_run(lab.PHOTO)
     if photo_run is not None and not photo_run.running and photo_run.result is not None and photo_run.epochs:
         try_it(photo_run)
 
@@ -211,7 +218,7 @@ def recommender_settings() -> None:
     stop_button(lab.RECSYS, "lab_stop", stop_column)
 
 
-def recommender_live() -> None:
+def recommender_live(polling: bool) -> None:
     run = lab.current_run(lab.RECSYS)
     if run is None:
         st.info("Choose settings and press Train.")
@@ -223,7 +230,7 @@ def recommender_live() -> None:
         return
     last = run.epochs[-1] if run.epochs else None
     outcome_message(run, f": held-out RMSE {last.validation_rmse:.3f}" if last else "")
-    if recsys_run is not None and recsys_run.running:
+    if polling:
         st.rerun()
 
 
@@ -249,7 +256,7 @@ def recommender_results(run: lab.LabRun) -> None:
 
 with recsys_tab:
     recommender_settings()
-    recsys_run = lab.current_run(lab.RECSYS)  # as of this script run
     live(lab.RECSYS, recommender_live)
+    recsys_run = lab.current_run(lab.RECSYS)
     if recsys_run is not None and not recsys_run.running and recsys_run.result is not None and recsys_run.epochs:
         recommender_results(recsys_run)

@@ -105,3 +105,14 @@ def test_a_closed_tabs_training_stops_and_frees_its_place(browser, page, app_url
     assert page.get_by_text(re.compile("trainings are already running on this server")).count() == 0
     page.locator(".st-key-lab_stop button").click()
     wait_idle(page)
+
+
+def test_a_finished_run_reruns_the_page_once_to_show_its_results(page, app_url):
+    # Nobody clicks after Train: only the fragment's rerun at the end can show "Try it".
+    page.goto(f"{app_url}/lab")
+    wait_idle(page)
+    set_number(page, "lab_photo_epochs", "5")
+    page.locator(".st-key-lab_photo_train button").click()
+    page.get_by_role("heading", name="Try it").wait_for(timeout=60_000)
+    assert page.get_by_text(re.compile(r"Training finished after 5 of 5 epochs")).count() == 1
+    assert_clean(page)
