@@ -10,10 +10,10 @@ from shopdl_core.ui.vision import (
     PHOTO_MODEL,
     SILHOUETTE_MODELS,
     VISION_MODELS,
+    chosen_photo_bytes,
     evaluation_charts,
     load_vision_model,
     model_input_picture,
-    sample_photos,
     silhouette_real_photo_accuracy,
     answer_line,
     similar_product_cards,
@@ -22,7 +22,7 @@ from shopdl_core.ui.vision import (
 )
 from shopdl_core.vision.explain import grad_cam, heat_map_overlay
 from shopdl_core.vision.photo_eval import FASHION_TO_PHOTO
-from shopdl_core.vision.preprocess import MAX_PIXELS, decode_photo, prepare_product_photo
+from shopdl_core.vision.preprocess import decode_photo, prepare_product_photo
 from shopdl_core.vision.search import UNSURE_BELOW, classify_photos, photo_model_batch, predict_photos, similar_products
 
 st.title("📷 Product photos")
@@ -40,23 +40,7 @@ except CheckpointError as exc:
     st.error(str(exc))
     st.stop()
 
-source = st.radio("Photo", ["Pick a sample", "Upload a photo"], key="image_source", horizontal=True)
-photo_bytes = None
-if source == "Pick a sample":
-    samples = sample_photos()
-    sample = st.selectbox("Sample (real photos the model was not trained on)", list(samples), key="image_sample")
-    with open(samples[sample], "rb") as sample_file:
-        photo_bytes = sample_file.read()
-else:
-    upload = st.file_uploader(
-        "Product photo", type=["png", "jpg", "jpeg", "webp"], key="image_upload",
-        help=f"PNG, JPEG or WebP, at least 16 x 16 and at most {MAX_PIXELS // 1_000_000} megapixels; "
-             f"one garment of these kinds: {', '.join(config.PHOTO_CLASSES)}.",
-    )
-    if upload is None:
-        st.info("Upload a photo of one garment (or pick a sample above).")
-    else:
-        photo_bytes = upload.getvalue()
+photo_bytes = chosen_photo_bytes("image")
 
 decoded = None
 if photo_bytes is not None:

@@ -12,9 +12,9 @@ from shopdl_core import config
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.recsys.factorisation import FactorisationConfig
 from shopdl_core.ui import charts, lab
-from shopdl_core.ui.vision import PHOTO_MODEL, answer_line, load_vision_model, sample_photos
+from shopdl_core.ui.vision import PHOTO_MODEL, answer_line, chosen_photo_bytes, load_vision_model
 from shopdl_core.vision.lab_head import MAX_EPOCHS as MAX_HEAD_EPOCHS, LabHeadConfig
-from shopdl_core.vision.preprocess import MAX_PIXELS, decode_photo
+from shopdl_core.vision.preprocess import decode_photo
 from shopdl_core.vision.search import classify_photos
 
 REDRAW_S = 0.5
@@ -35,13 +35,6 @@ def stop_button(kind: str, key: str, column) -> None:
         run = lab.current_run(kind)
         if run is not None:
             run.stop.set()
-
-
-def outcome_message(run: lab.LabRun, figures: str) -> None:
-    if run.error:
-        st.error(run.error)
-    else:
-        st.success(f"{run.outcome()}{figures}.")
 
 
 # Photo classifier
@@ -82,47 +75,56 @@ def photo_settings() -> None:
     stop_button(lab.PHOTO, "lab_photo_stop", stop_column)
 
 
-def live(kind: str, draw) -> None:
-    """Call ``draw(polling)`` in a fragment that redraws every REDRAW_S while ``kind``'s run trains.
+def live(kind: str, draw_charts, figures, after_run=None) -> None:
+    """The run's progress and ``draw_charts(run)`` in a fragment that redraws every REDRAW_S
+    while ``kind``'s run trains; once it has ended, the outcome with ``figures(last epoch)`` and
+    ``after_run(run)``.
 
-    ``polling`` is decided here, after the settings (and their Train button) ran in this script
-    run, so a run started by this click is followed at once. ``draw`` reruns the page once when
-    it finds the run over while ``polling``: the new script run then stops the timer.
+    Whether to poll is decided here, after the settings (and their Train button) ran in this
+    script run, so a run started by this click is followed at once. The fragment reruns the
+    page once when it finds the run over while polling: the new script run stops the timer.
     """
     run = lab.current_run(kind)
     polling = run is not None and run.running
 
     @st.fragment(run_every=REDRAW_S if polling else None)
     def redraw() -> None:
-        draw(polling)
+        run = lab.current_run(kind)
+        if run is None:
+            st.info("Choose settings and press Train.")
+            return
+        done = len(run.epochs)
+        st.progress(done / run.total_epochs, text=f"Epoch {done} of {run.total_epochs}")
+        draw_charts(run)
+        if run.running:
+            return
+        last = run.epochs[-1] if run.epochs else None
+        if run.error:
+            st.error(run.error)
+        else:
+            st.success(f"{run.outcome()}{figures(last) if last else ''}.")
+        if after_run is not None and run.result is not None and last is not None:
+            after_run(run)
+        if polling:
+            st.rerun()
 
     redraw()
 
 
-def photo_live(polling: bool) -> None:
-    run = lab.current_run(lab.PHOTO)
-    if run is None:
-        st.info("Choose settings and press Train.")
-        return
-    done = len(run.epochs)
-    st.progress(done / run.total_epochs, text=f"Epoch {done} of {run.total_epochs}")
+def photo_charts(run: lab.LabRun) -> None:
     loss, accuracy = lab.photo_curves(run)
     loss_column, accuracy_column = st.columns(2)
     loss_column.vega_lite_chart(loss, width="stretch")
     accuracy_column.vega_lite_chart(accuracy, width="stretch")
-    if run.running:
-        return
-    last = run.epochs[-1] if run.epochs else None
-    outcome_message(run, f": validation accuracy {last.validation_accuracy:.1%}" if last else "")
-    if run.result is not None and last is not None:
-        data = run.result.data
-        noise = f"; {data.flipped} of their labels were flipped" if data.flipped else ""
-        st.caption(f"Trained on {len(data.train_labels):,} photos{noise}. Validated on {len(data.validation_labels)} "
-                   "photos with their true labels.")
-        st.markdown("**Validation confusion matrix** (rows: the true kind; columns: the head's answer)")
-        st.vega_lite_chart(charts.confusion(run.result.confusion(), data.classes), width="stretch")
-    if polling:  # the run ended while the fragment was polling: rerun the page once to stop the timer
-        st.rerun()
+
+
+def photo_confusion(run: lab.LabRun) -> None:
+    data = run.result.data
+    noise = f"; {data.flipped} of their labels were flipped" if data.flipped else ""
+    st.caption(f"Trained on {len(data.train_labels):,} photos{noise}. Validated on {len(data.validation_labels)} "
+               "photos with their true labels.")
+    st.markdown("**Validation confusion matrix** (rows: the true kind; columns: the head's answer)")
+    st.vega_lite_chart(charts.confusion(run.result.confusion(), data.classes), width="stretch")
 
 
 @st.cache_resource(show_spinner="Loading the ImageNet EfficientNet-Lite0…")
@@ -135,20 +137,9 @@ def imagenet_backbone():
 def try_it(run: lab.LabRun) -> None:
     st.subheader("Try it")
     st.caption(f"The head you trained beside the shipped {PHOTO_MODEL} (fine-tuned end to end, all ten kinds).")
-    source = st.radio("Photo", ["Pick a sample", "Upload a photo"], key="lab_photo_source", horizontal=True)
-    if source == "Pick a sample":
-        samples = sample_photos()
-        chosen = st.selectbox("Sample", list(samples), key="lab_photo_sample")
-        with open(samples[chosen], "rb") as sample_file:
-            photo_bytes = sample_file.read()
-    else:
-        upload = st.file_uploader("Product photo", type=["png", "jpg", "jpeg", "webp"], key="lab_photo_upload",
-                                  help=f"PNG, JPEG or WebP, at least 16 x 16 and at most "
-                                       f"{MAX_PIXELS // 1_000_000} megapixels.")
-        if upload is None:
-            st.info("Upload a photo of one garment (or pick a sample).")
-            return
-        photo_bytes = upload.getvalue()
+    photo_bytes = chosen_photo_bytes("lab_photo")
+    if photo_bytes is None:
+        return
     try:
         decoded = decode_photo(photo_bytes, name="This file")
     except InputError as exc:
@@ -180,12 +171,20 @@ def try_it(run: lab.LabRun) -> None:
         st.caption("Your head only knows the classes you chose: it must pick one of them, whatever the photo.")
 
 
-with photo_tab:
-    photo_settings()
-    live(lab.PHOTO, photo_live)
-    photo_run = lab.current_run(lab.PHOTO)
-    if photo_run is not None and not photo_run.running and photo_run.result is not None and photo_run.epochs:
-        try_it(photo_run)
+def experiment(tab, kind: str, settings, live_view: tuple, results) -> None:
+    """One experiment in its tab: settings with Train and Stop, the live view (``live``'s
+    arguments after ``kind``), and once a run has ended with at least one epoch, ``results(run)``."""
+    with tab:
+        settings()
+        live(kind, *live_view)
+        run = lab.current_run(kind)
+        if run is not None and not run.running and run.result is not None and run.epochs:
+            results(run)
+
+
+experiment(photo_tab, lab.PHOTO, photo_settings,
+           (photo_charts, lambda last: f": validation accuracy {last.validation_accuracy:.1%}", photo_confusion),
+           try_it)
 
 
 # Learned recommender
@@ -218,22 +217,6 @@ def recommender_settings() -> None:
     stop_button(lab.RECSYS, "lab_stop", stop_column)
 
 
-def recommender_live(polling: bool) -> None:
-    run = lab.current_run(lab.RECSYS)
-    if run is None:
-        st.info("Choose settings and press Train.")
-        return
-    done = len(run.epochs)
-    st.progress(done / run.total_epochs, text=f"Epoch {done} of {run.total_epochs}")
-    st.vega_lite_chart(lab.recommender_curves(run), width="stretch")
-    if run.running:
-        return
-    last = run.epochs[-1] if run.epochs else None
-    outcome_message(run, f": held-out RMSE {last.validation_rmse:.3f}" if last else "")
-    if polling:
-        st.rerun()
-
-
 def recommender_results(run: lab.LabRun) -> None:
     fitted = run.result
     st.subheader("What it learned")
@@ -254,9 +237,7 @@ def recommender_results(run: lab.LabRun) -> None:
     st.caption("Products the shopper has not rated in the training part, ranked by predicted stars.")
 
 
-with recsys_tab:
-    recommender_settings()
-    live(lab.RECSYS, recommender_live)
-    recsys_run = lab.current_run(lab.RECSYS)
-    if recsys_run is not None and not recsys_run.running and recsys_run.result is not None and recsys_run.epochs:
-        recommender_results(recsys_run)
+experiment(recsys_tab, lab.RECSYS, recommender_settings,
+           (lambda run: st.vega_lite_chart(lab.recommender_curves(run), width="stretch"),
+            lambda last: f": held-out RMSE {last.validation_rmse:.3f}"),
+           recommender_results)

@@ -44,6 +44,32 @@ def sample_photos() -> dict[str, str]:
     return {path.stem.replace("_", " "): str(path) for path in sorted(folder.glob("*.jpg"))}
 
 
+def chosen_photo_bytes(prefix: str) -> bytes | None:
+    """A sample or an uploaded photo, as the user picks: its bytes, or None (with a prompt).
+
+    Widget keys: ``<prefix>_source``, ``<prefix>_sample``, ``<prefix>_upload``. The bytes are
+    not checked here: decode_photo reads them by their content, whatever the file is called.
+    """
+    from shopdl_core.vision.preprocess import MAX_PIXELS
+
+    source = st.radio("Photo", ["Pick a sample", "Upload a photo"], key=f"{prefix}_source", horizontal=True)
+    if source == "Pick a sample":
+        samples = sample_photos()
+        sample = st.selectbox("Sample (real photos the models were not trained on)", list(samples),
+                              key=f"{prefix}_sample")
+        with open(samples[sample], "rb") as sample_file:
+            return sample_file.read()
+    upload = st.file_uploader(
+        "Product photo", type=["png", "jpg", "jpeg", "webp"], key=f"{prefix}_upload",
+        help=f"PNG, JPEG or WebP, at least 16 x 16 and at most {MAX_PIXELS // 1_000_000} megapixels; "
+             f"one garment of these kinds: {', '.join(config.PHOTO_CLASSES)}.",
+    )
+    if upload is None:
+        st.info("Upload a photo of one garment (or pick a sample above).")
+        return None
+    return upload.getvalue()
+
+
 def model_input_picture(pixels: np.ndarray) -> Image.Image:
     """The (28, 28) model input enlarged with square pixels, as the model sees it."""
     return Image.fromarray(pixels).resize((MODEL_INPUT_DISPLAY, MODEL_INPUT_DISPLAY), Image.Resampling.NEAREST)
