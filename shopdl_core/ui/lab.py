@@ -37,6 +37,7 @@ MAX_SERVER_RUNS = 2
 HELD_OUT = 0.2  # of each synthetic shopper's ratings, scored after every epoch
 BASELINE = FactorisationConfig(factors=0, regularisation=3.0, epochs=200)  # the biases alone
 SESSION_CHECK_S = 1.0  # how often a worker asks whether its browser session is still there
+MAX_CHART_EPOCHS = 300  # a longer run's curves show every k-th epoch (and the last), not thousands of points
 
 
 class RunStop(threading.Event):
@@ -200,8 +201,20 @@ def start_recommender(settings: FactorisationConfig) -> str | None:
         train, run.settings, validation=test, on_epoch=run.epochs.append, stop=run.stop))
 
 
+def chart_epochs(epochs: list) -> list:
+    """The epochs a chart draws: all of them up to MAX_CHART_EPOCHS, else evenly spaced ones and
+    the last. Redrawn twice a second for every watching session, 5,000 points cost the server
+    (and the browser) far more than the curve's shape needs."""
+    epochs = list(epochs)  # a copy: the worker may append meanwhile
+    if len(epochs) <= MAX_CHART_EPOCHS:
+        return epochs
+    step = -(-len(epochs) // MAX_CHART_EPOCHS)
+    chosen = epochs[::step]
+    return chosen if chosen[-1] is epochs[-1] else chosen + [epochs[-1]]
+
+
 def recommender_curves(run: LabRun) -> charts.Spec:
-    rows = [row for m in list(run.epochs)  # a copy: the worker may append meanwhile
+    rows = [row for m in chart_epochs(run.epochs)
             for row in ({"epoch": m.epoch, "series": "train", "rmse": m.train_rmse},
                         {"epoch": m.epoch, "series": "held out", "rmse": m.validation_rmse})]
     return charts.training_curves(rows, reference_rmse())
@@ -268,7 +281,7 @@ def start_photo_head(settings: LabHeadConfig) -> str | None:
 
 def photo_curves(run: LabRun) -> tuple[charts.Spec, charts.Spec]:
     """Loss and accuracy per epoch, train against validation."""
-    epochs = list(run.epochs)
+    epochs = chart_epochs(run.epochs)
     loss = [row for e in epochs for row in ({"epoch": e.epoch, "series": "train", "loss": e.train_loss},
                                             {"epoch": e.epoch, "series": "validation", "loss": e.validation_loss})]
     accuracy = [row for e in epochs

@@ -179,3 +179,13 @@ def test_a_run_stops_when_its_browser_session_is_gone():
 ])
 def test_the_lab_charts_are_valid_vega_lite(spec):
     validate_jsonschema(spec | {"$schema": "https://vega.github.io/schema/vega-lite/v6.json"}, load_schema())
+
+
+@pytest.mark.parametrize("count", [1, 299, 300, 301, 5000])
+def test_long_runs_are_charted_with_at_most_a_few_hundred_epochs_and_the_last(count):
+    epochs = list(range(1, count + 1))
+    shown = lab.chart_epochs(epochs)
+    assert len(shown) <= lab.MAX_CHART_EPOCHS + 1 and shown[0] == 1 and shown[-1] == count
+    assert shown == sorted(set(shown))
+    if count <= lab.MAX_CHART_EPOCHS:
+        assert shown == epochs
