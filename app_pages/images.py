@@ -11,6 +11,8 @@ from shopdl_core.ui.vision import (
     SILHOUETTE_MODELS,
     VISION_MODELS,
     chosen_photo_bytes,
+    decode_and_classify,
+    photo_digest,
     evaluation_charts,
     load_vision_model,
     model_input_picture,
@@ -22,8 +24,8 @@ from shopdl_core.ui.vision import (
 )
 from shopdl_core.vision.explain import grad_cam, heat_map_overlay
 from shopdl_core.vision.photo_eval import FASHION_TO_PHOTO
-from shopdl_core.vision.preprocess import decode_photo, prepare_product_photo
-from shopdl_core.vision.search import UNSURE_BELOW, classify_photos, photo_model_batch, predict_photos, similar_products
+from shopdl_core.vision.preprocess import prepare_product_photo
+from shopdl_core.vision.search import UNSURE_BELOW, photo_model_batch, predict_photos, similar_products
 
 st.title("📷 Product photos")
 st.markdown(
@@ -46,13 +48,12 @@ decoded = None
 if photo_bytes is not None:
     try:
         # The uploaded file's name is not echoed: messages render as Markdown.
-        decoded = decode_photo(photo_bytes, name="This file")
+        decoded, prediction = decode_and_classify(photo_digest(photo_bytes), photo_bytes)
     except InputError as exc:
         st.error(str(exc))
 
 if decoded is not None:
     device = shared_device()
-    prediction = classify_photos(trained, [decoded])[0]
     show_heat_map = st.toggle("Show where the model looked (Grad-CAM)", value=False, key="image_heat_map",
                               help="The places whose features raised the predicted class's score, from the "
                                    "model's last feature map (7 x 7 cells), drawn over the photo.")

@@ -12,10 +12,8 @@ from shopdl_core import config
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.recsys.factorisation import FactorisationConfig
 from shopdl_core.ui import charts, lab
-from shopdl_core.ui.vision import PHOTO_MODEL, answer_line, chosen_photo_bytes, load_vision_model
+from shopdl_core.ui.vision import PHOTO_MODEL, answer_line, chosen_photo_bytes, decode_and_classify, photo_digest
 from shopdl_core.vision.lab_head import MAX_EPOCHS as MAX_HEAD_EPOCHS, LabHeadConfig
-from shopdl_core.vision.preprocess import decode_photo
-from shopdl_core.vision.search import classify_photos
 
 REDRAW_S = 0.5
 MLP_HIDDEN = 256
@@ -141,20 +139,17 @@ def try_it(run: lab.LabRun) -> None:
     if photo_bytes is None:
         return
     try:
-        decoded = decode_photo(photo_bytes, name="This file")
+        decoded, shipped = decode_and_classify(photo_digest(photo_bytes), photo_bytes)
+        backbone = imagenet_backbone()
     except InputError as exc:
         st.error(str(exc))
         return
-    try:
-        backbone = imagenet_backbone()
-        photo_model = load_vision_model(PHOTO_MODEL)
     except (ModuleNotFoundError, CheckpointError) as exc:
         st.error(f"Cannot compare here: {exc}")
         return
     from shopdl_core.vision.lab_head import imagenet_features
 
     probabilities = run.result.probabilities(imagenet_features(backbone, [decoded]))[0]
-    shipped = classify_photos(photo_model, [decoded])[0]
     picture_column, head_column, shipped_column = st.columns([2, 2, 2])
     picture_column.image(decoded.picture, caption="The photo")
     with head_column.container(border=True):

@@ -216,6 +216,15 @@ def product_picture_path(product_id: str) -> Path:
     return catalog_pictures_dir() / str(load_catalog().loc[product_id, "image"])
 
 
+@lru_cache(maxsize=1024)
+def product_picture_jpeg(product_id: str, size: int = 112) -> bytes:
+    """``product_picture`` encoded once as JPEG: the pages hand these bytes to st.image, which
+    would otherwise encode the same picture again on every page run of every session."""
+    buffer = io.BytesIO()
+    product_picture(product_id, size).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
 def product_picture(product_id: str, size: int = 112) -> Image.Image:
     """The product's photo, its longer side ``size`` pixels, padded to a white square."""
     with Image.open(product_picture_path(product_id)) as picture:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -10,7 +12,8 @@ from PIL import Image
 from shopdl_core import catalog, config, registry
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import build_shared_model, shared_device
-from shopdl_core.vision.search import PhotoPrediction
+from shopdl_core.vision.preprocess import DecodedPhoto, decode_photo
+from shopdl_core.vision.search import PhotoPrediction, classify_photos
 from shopdl_core.vision.trained import TrainedVisionModel, load_trained_model
 
 PHOTO_MODEL = registry.list_models("vision", registry.PRODUCT_PHOTOS, default_first=True)[0]
@@ -42,6 +45,20 @@ def sample_photos() -> dict[str, str]:
     """Display label ("shoes 2") -> path of each shipped sample photo, in class order."""
     folder = config.samples_dir() / "photos"
     return {path.stem.replace("_", " "): str(path) for path in sorted(folder.glob("*.jpg"))}
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def decode_and_classify(digest: str, _photo_bytes: bytes) -> tuple[DecodedPhoto, PhotoPrediction]:
+    """The decoded photo and PhotoCNN's prediction, shared by every session that shows the same
+    photo (by the SHA-256 ``digest`` of its bytes): in a live demo most viewers click the same
+    samples, and the model's answer to identical bytes never changes. A bad file raises
+    InputError, which is not cached. 64 entries of at most about 1 MB each."""
+    decoded = decode_photo(_photo_bytes, name="This file")
+    return decoded, classify_photos(load_vision_model(PHOTO_MODEL), [decoded])[0]
+
+
+def photo_digest(photo_bytes: bytes) -> str:
+    return hashlib.sha256(photo_bytes).hexdigest()
 
 
 def chosen_photo_bytes(prefix: str) -> bytes | None:
@@ -98,11 +115,6 @@ def tag_badges(prediction: PhotoPrediction) -> None:
             st.badge(tag, icon=":material/help:", color="red")
 
 
-@st.cache_data(show_spinner=False)
-def product_picture(product_id: str) -> Image.Image:
-    return catalog.product_picture(product_id, CARD_PICTURE_SIZE)
-
-
 def similar_product_cards(similar: pd.DataFrame, per_row: int = 6) -> None:
     """One bordered card per product: picture, name, price and cosine similarity."""
     from shopdl_core.ui.widgets import plain
@@ -110,7 +122,7 @@ def similar_product_cards(similar: pd.DataFrame, per_row: int = 6) -> None:
     for start in range(0, len(similar), per_row):
         for column, row in zip(st.columns(per_row), similar.iloc[start:start + per_row].itertuples()):
             with column.container(border=True):
-                st.image(product_picture(row.product_id), width="stretch")
+                st.image(catalog.product_picture_jpeg(row.product_id, CARD_PICTURE_SIZE), width="stretch")
                 st.markdown(f"**{plain(row.name)}**")
                 st.caption(f"€{row.price:.2f} · {row.category} · similarity {row.similarity:.2f}")
 

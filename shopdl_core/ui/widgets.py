@@ -24,7 +24,7 @@ def render_product_card(product_id: str, headline: str, reasons: list[str] | tup
     """
     product = catalog.load_catalog().loc[product_id]
     with st.container(border=True):
-        st.image(catalog.product_picture(product_id), width=112)
+        st.image(catalog.product_picture_jpeg(product_id), width=112)
         st.markdown(f"**{plain(product['name'])}**  \n{plain(product['category'])} · €{product['price']:.2f}")
         st.markdown(f"**{plain(headline)}**")
         for reason in reasons:
