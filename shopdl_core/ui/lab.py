@@ -12,6 +12,7 @@ refused start is told how long the soonest running one should still take.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -37,6 +38,8 @@ MAX_SERVER_RUNS = 2
 HELD_OUT = 0.2  # of each synthetic shopper's ratings, scored after every epoch
 BASELINE = FactorisationConfig(factors=0, regularisation=3.0, epochs=200)  # the biases alone
 SESSION_CHECK_S = 1.0  # how often a worker asks whether its browser session is still there
+WORKER_NICE = 10  # the training threads' scheduling priority is lowered by this much (Linux)
+PACE = 0.5  # after each epoch a worker rests this share of the epoch's time, leaving CPU to the pages
 MAX_CHART_EPOCHS = 300  # a longer run's curves show every k-th epoch (and the last), not thousands of points
 
 
@@ -150,8 +153,33 @@ def running_run() -> LabRun | None:
     return next((run for kind in RUN_KEYS if (run := current_run(kind)) is not None and run.running), None)
 
 
+def paced_append(run: LabRun) -> Callable[[Any], None]:
+    """The ``on_epoch`` callback of a worker: record the epoch, then rest PACE times as long as
+    the epoch took (at most a second). Two trainings at full speed took a third of the server's
+    CPU under `bench app`; an epoch of a few milliseconds gains nothing a viewer could see."""
+    last = [time.perf_counter()]
+
+    def on_epoch(metrics: Any) -> None:
+        run.epochs.append(metrics)
+        took = time.perf_counter() - last[0]
+        if not run.stop.is_set():
+            time.sleep(min(PACE * took, 1.0))
+        last[0] = time.perf_counter()
+
+    return on_epoch
+
+
+def _lower_priority() -> None:
+    """Lower this thread's scheduling priority where the system allows it (Linux: per thread)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
+    except (AttributeError, OSError):
+        pass
+
+
 def _work(run: LabRun, train: Callable[[LabRun], Any], runs: ServerRuns) -> None:
     """The worker: no st.* here (the script context belongs to the script thread)."""
+    _lower_priority()
     try:
         run.result = train(run)
     except Exception as exc:  # shown on the page; the slot must be freed whatever happens
@@ -198,7 +226,7 @@ def reference_rmse() -> dict[str, float]:
 def start_recommender(settings: FactorisationConfig) -> str | None:
     train, test = shop_split()
     return start_run(RECSYS, settings, lambda run: train_factorisation(
-        train, run.settings, validation=test, on_epoch=run.epochs.append, stop=run.stop))
+        train, run.settings, validation=test, on_epoch=paced_append(run), stop=run.stop))
 
 
 def chart_epochs(epochs: list) -> list:
@@ -275,7 +303,7 @@ def photo_features() -> LabFeatures:
 
 def start_photo_head(settings: LabHeadConfig) -> str | None:
     data = prepare_lab_data(photo_features(), settings)
-    return start_run(PHOTO, settings, lambda run: train_lab_head(data, run.settings, on_epoch=run.epochs.append,
+    return start_run(PHOTO, settings, lambda run: train_lab_head(data, run.settings, on_epoch=paced_append(run),
                                                                  stop=run.stop))
 
 

@@ -189,3 +189,20 @@ def test_long_runs_are_charted_with_at_most_a_few_hundred_epochs_and_the_last(co
     assert shown == sorted(set(shown))
     if count <= lab.MAX_CHART_EPOCHS:
         assert shown == epochs
+
+
+def test_a_worker_rests_after_each_epoch_in_proportion_to_its_work():
+    run = lab.LabRun(lab.RECSYS, FactorisationConfig(epochs=5), lab.RunStop(lambda: True))
+    on_epoch = lab.paced_append(run)
+    start = time.perf_counter()
+    for epoch in range(5):
+        time.sleep(0.02)  # the epoch's work
+        on_epoch(epoch)
+    elapsed = time.perf_counter() - start
+    assert run.epochs == list(range(5))
+    assert elapsed >= 5 * 0.02 * (1 + lab.PACE) * 0.95
+    run.stop.set()  # a stopped run does not rest
+    start = time.perf_counter()
+    time.sleep(0.02)
+    on_epoch(5)
+    assert time.perf_counter() - start < 0.02 * (1 + lab.PACE)
