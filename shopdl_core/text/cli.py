@@ -55,6 +55,8 @@ def add_commands(targets: dict) -> None:
                         help="lexicon words, alone and negated, as extra labelled examples")
     levers.add_argument("--average-last", type=int, default=TrainConfig.average_last,
                         help="also try the mean weights of the last N epochs, kept if validation prefers them")
+    levers.add_argument("--domain-dropout", type=float, default=0.0,
+                        help="share of tokens read without their own trainable row in training (GloVe and valence only)")
     levers.add_argument("--members", type=int, default=TrainConfig.members,
                         help="train this many networks (seeds --seed, --seed + 1, ...) and average their logits")
     levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
@@ -112,7 +114,10 @@ def run_train(args: argparse.Namespace) -> int:
                            lexicon_examples=args.lexicon_examples, average_last=args.average_last,
                            members=args.members)
     print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
-    trained = train_text_model(name, settings, device, {"cell": args.cell}, on_progress=_print_epoch,
+    if not 0.0 <= args.domain_dropout < 1.0:
+        raise InputError("--domain-dropout must be at least 0 and below 1.")
+    options = {"cell": args.cell, **({"domain_dropout": args.domain_dropout} if args.domain_dropout else {})}
+    trained = train_text_model(name, settings, device, options, on_progress=_print_epoch,
                                on_member=_print_member)
     path = save_text_model(trained, name, args.output)
     test, calibration = trained.metrics["test"], trained.metrics["calibration"]

@@ -32,6 +32,9 @@ class ReviewRNNConfig:
     vector_dim: int = 0  # size of the frozen pretrained vectors (GloVe 50); 0 for none
     valence: bool = False  # each word's lexicon valence as one more input feature
     negation: bool = False  # mark negation scope (and reverse the valence feature inside it)
+    # In training, this share of tokens lose their own trainable row and are read through their
+    # pretrained vector and valence alone, as every word outside the clothing vocabulary is.
+    domain_dropout: float = 0.0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -96,6 +99,8 @@ class WordEncoder(nn.Module):
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         in_domain = (ids < self.domain_size).unsqueeze(-1)  # (B, T, 1)
+        if self.training and self.config.domain_dropout > 0 and self.config.vector_dim:
+            in_domain = in_domain & (torch.rand(ids.shape, device=ids.device) >= self.config.domain_dropout).unsqueeze(-1)
         embedded = self.domain(ids.clamp(max=self.domain_size - 1)) * in_domain  # (B, T, E)
         if self.config.vector_dim:
             embedded = embedded + self.projected(ids)

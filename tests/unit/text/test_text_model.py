@@ -175,3 +175,21 @@ def test_ensemble_members_share_their_frozen_word_tables_in_the_checkpoint(tmp_p
 def test_a_single_member_config_builds_the_plain_network():
     assert isinstance(build_model("AttentionRNN", _word_config(members=1)), AttentionRNN)
     assert isinstance(build_model("ReviewRNN", {"vocab_size": 30, "members": 1}), ReviewRNN)
+
+
+def test_domain_dropout_reads_words_through_their_vectors_alone_in_training_only():
+    from shopdl_core.text.model import AttentionRNNConfig as Config, WordEncoder
+
+    torch.manual_seed(0)
+    encoder = WordEncoder(Config(**{**_word_config(), "domain_dropout": 1.0}))
+    encoder.set_word_knowledge(torch.randn(30, 4), torch.rand(30) - 0.5, torch.zeros(30))
+    torch.nn.init.normal_(encoder.domain.weight)  # trained rows are not zero
+    ids = torch.tensor([[3, 7, 25]])  # two clothing words and one from the vectors only
+    without_rows = WordEncoder(Config(**_word_config()))
+    without_rows.load_state_dict(encoder.state_dict())
+    torch.nn.init.zeros_(without_rows.domain.weight)
+    encoder.train()
+    torch.testing.assert_close(encoder(ids), without_rows(ids))  # every row dropped
+    encoder.eval()
+    assert not torch.allclose(encoder(ids)[0, :2], without_rows(ids)[0, :2])  # rows used at inference
+    torch.testing.assert_close(encoder(ids)[0, 2], without_rows(ids)[0, 2])
