@@ -57,6 +57,8 @@ def add_commands(targets: dict) -> None:
                         help="also try the mean weights of the last N epochs, kept if validation prefers them")
     levers.add_argument("--domain-dropout", type=float, default=0.0,
                         help="share of tokens read without their own trainable row in training (GloVe and valence only)")
+    levers.add_argument("--written-repeats", type=int, default=TrainConfig.written_repeats,
+                        help="add the written reviews' dev half (not the held-out half) to training this many times")
     levers.add_argument("--members", type=int, default=TrainConfig.members,
                         help="train this many networks (seeds --seed, --seed + 1, ...) and average their logits")
     levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
@@ -112,7 +114,7 @@ def run_train(args: argparse.Namespace) -> int:
                            domain_mask_rate=args.mask_rate, mask_words=args.mask_words,
                            contrast_share=args.contrast_share, negation_scope=args.negation_scope,
                            lexicon_examples=args.lexicon_examples, average_last=args.average_last,
-                           members=args.members)
+                           members=args.members, written_repeats=args.written_repeats)
     print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
     if not 0.0 <= args.domain_dropout < 1.0:
         raise InputError("--domain-dropout must be at least 0 and below 1.")

@@ -55,6 +55,7 @@ class TrainConfig:
     average_last: int = 3  # also try the mean weights of the last N epochs (SWA); 0: off
     lexicon_examples: bool = True  # lexicon words, alone and negated, as labelled examples
     members: int = 1  # networks trained from seeds seed, seed + 1, ... whose logits are averaged
+    written_repeats: int = 0  # the written reviews' dev half (reviews_ood) joins training this many times
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -339,6 +340,15 @@ def calibrate(model: nn.Module, vocab: Vocabulary, splits: ReviewSplits,
     }
 
 
+def written_examples(repeats: int) -> tuple[list[str], np.ndarray]:
+    """The written reviews' dev half, ``repeats`` times: never the held-out half, which stays
+    for measuring (text/ood.py)."""
+    from shopdl_core.text.ood import load_ood_reviews
+
+    written = load_ood_reviews("dev")
+    return list(written["text"]) * repeats, np.tile(written["label"].to_numpy(), repeats)
+
+
 @dataclass
 class _Member:
     model: nn.Module
@@ -363,6 +373,9 @@ def _train_member(model_name: str, settings: TrainConfig, splits: ReviewSplits, 
         texts, labels = texts + extra_texts, np.concatenate([labels, extra_labels])
     if knowledge.examples is not None:
         texts, labels = texts + knowledge.examples[0], np.concatenate([labels, knowledge.examples[1]])
+    if settings.written_repeats > 0:
+        extra_texts, extra_labels = written_examples(settings.written_repeats)
+        texts, labels = texts + extra_texts, np.concatenate([labels, extra_labels])
     model_config = {"vocab_size": len(vocab), **(model_options or {})}
     if knowledge.vectors is not None or knowledge.valences is not None:
         model_config.update(domain_size=len(domain_vocab), valence=knowledge.valences is not None,

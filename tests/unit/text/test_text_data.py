@@ -101,3 +101,14 @@ def test_contrast_examples_take_the_label_of_the_clause_after_the_turn():
         assert any(rest == p[0].lower() + p[1:] for p in positives) == bool(label)
         assert (first in positives) != bool(label)
     assert contrast_examples(train, 1.0, seed=3)[0] == texts  # seeded
+
+
+def test_written_training_examples_come_from_the_dev_half_only():
+    from shopdl_core.text.ood import load_ood_reviews
+    from shopdl_core.text.train import written_examples
+
+    texts, labels = written_examples(2)
+    dev, held = load_ood_reviews("dev"), load_ood_reviews("heldout")
+    assert len(texts) == 2 * len(dev) and len(labels) == len(texts)
+    assert set(texts) == set(dev["text"]) and not set(texts) & set(held["text"])
+    assert list(labels[: len(dev)]) == list(dev["label"])
