@@ -17,7 +17,8 @@ EXAMPLES = {
     "🙃 Sarcastic": "Oh great, another dress that falls apart the first time I wear it. Just what I needed.",
 }
 MODEL_NOTES = {
-    "ReviewRNN": "one-directional {cell}, reads to the last word",
+    "ReviewRNN": "one-directional {cell}, reads to the last word; the simpler baseline, right less often "
+                 "on reviews of things other than clothes",
     "AttentionRNN": "bidirectional {cell} + attention over the words",
 }
 
@@ -26,10 +27,11 @@ def use_example(text: str) -> None:
     st.session_state["review_text"] = text
 
 
-def render_score(name: str, cell: str, score: ReviewScore) -> None:
+def render_score(name: str, cell: str, members: int, score: ReviewScore) -> None:
     verdict = "👍 positive" if score.label == "positive" else "👎 negative"
     st.markdown(f"#### {name}")
-    st.caption(MODEL_NOTES[name].format(cell=cell.upper()))
+    note = MODEL_NOTES[name].format(cell=cell.upper())
+    st.caption(f"the mean of {members} networks from different seeds, each {note}" if members > 1 else note)
     st.markdown(f"**{verdict}**")
     st.progress(score.prob_positive, text=f"P(positive) = {score.prob_positive:.3f}")
     if score.far_from_training:
@@ -48,11 +50,11 @@ def render_single_review() -> None:
     st.session_state.setdefault("review_text", EXAMPLES["😀 Positive"])
     text = st.text_area("Your review", key="review_text", height=110,
                         help=f"English reviews of any product; the first {MAX_TOKENS} words and marks are read.")
-    scores, cells = {}, {}
+    scores, cells, members = {}, {}, {}
     try:
         for name in TEXT_MODELS:
             scorer = load_text_model(name)
-            scores[name], cells[name] = scorer.score(text), scorer.model.config.cell
+            scores[name], cells[name], members[name] = scorer.score(text), scorer.model.config.cell, scorer.members
     except InputError as exc:
         st.error(str(exc))
         return
@@ -68,7 +70,7 @@ def render_single_review() -> None:
                    f"{len(first.tokens)} words and marks here: treat these scores as a guess.")
     for column, (name, score) in zip(st.columns(len(scores)), scores.items()):
         with column.container(border=True):
-            render_score(name, cells[name], score)
+            render_score(name, cells[name], members[name], score)
     st.markdown(legend_html(), unsafe_allow_html=True)
     st.caption("ReviewRNN has no attention, so its words are not shaded. Attention shows where the "
                "model looked, not a proof of why it decided; sarcasm usually fools both models.")

@@ -153,6 +153,11 @@ class SentimentModel:
         self.fingerprint = fingerprint  # of the review data it was trained on
         self.split_seed = split_seed  # re-creates its train/validation/test split
 
+    @property
+    def members(self) -> int:
+        """How many networks vote (an Ensemble's members), 1 for a single network."""
+        return len(getattr(self.model, "members", ())) or 1
+
     def score(self, text: str) -> ReviewScore:
         return self.score_many([text])[0]
 
