@@ -435,9 +435,10 @@ def train_text_model(model_name: str, settings: TrainConfig, device: torch.devic
         "validation": {"balanced_accuracy": validation,
                        "members": [{"seed": settings.seed + i, "best_epoch": m.result.best_epoch,
                                     "balanced_accuracy": m.result.best_val_balanced_accuracy,
-                                    "averaged_epochs": m.result.averaged_epochs, "train_seconds": round(m.result.seconds, 1)}
+                                    "averaged_epochs": m.result.averaged_epochs}
                                    for i, m in enumerate(members)]},
         "members": len(members),
+        "member_train_seconds": [round(m.result.seconds, 1) for m in members],
         "epochs_run": sum(len(m.result.history) for m in members),
         "train_seconds": round(result.seconds, 1),
         "train_reviews": len(splits.train),

@@ -116,3 +116,23 @@ def test_a_finished_run_reruns_the_page_once_to_show_its_results(page, app_url):
     page.get_by_role("heading", name="Try it").wait_for(timeout=60_000)
     assert page.get_by_text(re.compile(r"Training finished after 5 of 5 epochs")).count() == 1
     assert_clean(page)
+
+
+def test_a_widget_change_elsewhere_neither_stops_nor_restarts_a_run(page, app_url):
+    page.goto(f"{app_url}/lab")
+    wait_idle(page)
+    panel = page.get_by_role("tabpanel").first
+    set_number(page, "lab_photo_epochs", "200")
+    page.locator(".st-key-lab_photo_train button").click()
+    # At 30 epochs in, a restart could not be back there in the few seconds the change takes.
+    page.wait_for_function("() => /Epoch ([3-9]\\d|\\d{3,}) of/.test(document.body.innerText)", timeout=90_000)
+    before = epochs_shown(panel)
+    page.get_by_role("tab", name=re.compile("Learned recommender")).click()
+    set_number(page, "lab_factors", "8")  # a full page run while the photo head trains
+    page.get_by_role("tab", name=re.compile("Photo classifier")).click()
+    page.wait_for_timeout(500)
+    after = epochs_shown(panel)
+    assert after > before  # the same run went on: a restart would count from 0 again
+    page.locator(".st-key-lab_photo_stop button").click()
+    panel.get_by_text(re.compile(r"Training stopped after \d+ of 200")).wait_for(timeout=30_000)
+    assert_clean(page)
