@@ -18,7 +18,7 @@ class Demo:
 
 DEMOS: tuple[Demo, ...] = (
     Demo("app_pages/recommend.py", "Recommendations", "🧭",
-         "Edit who rated what: collaborative, content and hybrid filtering rank products and say why."),
+         "Edit who rated what: collaborative, content, hybrid and learned models rank products and say why."),
     Demo("app_pages/images.py", "Product photos", "📷",
          "Upload a photo of a garment: a pretrained CNN fine-tuned on real photos names its kind, tags it, "
          "shows where it looked and finds the most similar catalogue products.",
@@ -27,6 +27,6 @@ DEMOS: tuple[Demo, ...] = (
          "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",
          models=registry.list_models("text")),
     Demo("app_pages/lab.py", "Model lab", "🧪",
-         "Train a learned recommender live: set factors, regularisation, learning rate and epochs, "
-         "and watch train and held-out RMSE beside user-CF and the baseline."),
+         "Train small models live and watch them learn: a photo classifier on frozen ImageNet features "
+         "(fewer photos, noisier labels?) and a learned recommender beside user-CF."),
 )
