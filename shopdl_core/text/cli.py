@@ -59,8 +59,13 @@ def add_commands(targets: dict) -> None:
                         help="share of tokens read without their own trainable row in training (GloVe and valence only)")
     levers.add_argument("--written-repeats", type=int, default=TrainConfig.written_repeats,
                         help="add the written reviews' dev half (not the held-out half) to training this many times")
+    levers.add_argument("--writers-repeats", type=int, default=TrainConfig.writers_repeats,
+                        help="add the training writers' reviews of other things (assets/data/reviews_written) "
+                             "this many times")
     levers.add_argument("--members", type=int, default=TrainConfig.members,
                         help="train this many networks (seeds --seed, --seed + 1, ...) and average their logits")
+    levers.add_argument("--hidden-dim", type=int, default=None,
+                        help="hidden units per direction (default: the model's own, 64 attention, 96 rnn)")
     levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
     train.set_defaults(func=run_train)
 
@@ -114,11 +119,15 @@ def run_train(args: argparse.Namespace) -> int:
                            domain_mask_rate=args.mask_rate, mask_words=args.mask_words,
                            contrast_share=args.contrast_share, negation_scope=args.negation_scope,
                            lexicon_examples=args.lexicon_examples, average_last=args.average_last,
-                           members=args.members, written_repeats=args.written_repeats)
+                           members=args.members, written_repeats=args.written_repeats,
+                           writers_repeats=args.writers_repeats)
     print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
     if not 0.0 <= args.domain_dropout < 1.0:
         raise InputError("--domain-dropout must be at least 0 and below 1.")
-    options = {"cell": args.cell, **({"domain_dropout": args.domain_dropout} if args.domain_dropout else {})}
+    if args.hidden_dim is not None and args.hidden_dim < 1:
+        raise InputError("--hidden-dim must be at least 1.")
+    options = {"cell": args.cell, **({"domain_dropout": args.domain_dropout} if args.domain_dropout else {}),
+               **({"hidden_dim": args.hidden_dim} if args.hidden_dim else {})}
     trained = train_text_model(name, settings, device, options, on_progress=_print_epoch,
                                on_member=_print_member)
     path = save_text_model(trained, name, args.output)

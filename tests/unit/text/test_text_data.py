@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 import torch
@@ -112,3 +113,49 @@ def test_written_training_examples_come_from_the_dev_half_only():
     assert len(texts) == 2 * len(dev) and len(labels) == len(texts)
     assert set(texts) == set(dev["text"]) and not set(texts) & set(held["text"])
     assert list(labels[: len(dev)]) == list(dev["label"])
+
+
+def test_written_training_reviews_are_balanced_and_share_no_review_with_the_checks():
+    import re
+
+    from shopdl_core.text.ood import load_ood_reviews
+    from shopdl_core.text.train import writers_examples
+    from shopdl_core.text.written import load_written_reviews
+
+    written = load_written_reviews()
+    assert len(written) > 3000 and written["writer"].nunique() >= 7
+    assert set(written["label"]) == {0, 1} and abs(written["label"].mean() - 0.5) < 0.02
+    assert not written["text"].isna().any() and written["text"].is_unique
+    words = lambda text: set(re.findall(r"[a-z']+", text.lower()))  # noqa: E731
+    checks = [words(t) for split in ("all", "second-writer") for t in load_ood_reviews(split)["text"]]
+    overlap = max(len(w & c) / len(w | c) for w in map(words, written["text"]) for c in checks)
+    assert overlap < 0.6  # README of reviews_written: closer ones were removed
+    texts, labels = writers_examples(2)
+    assert texts == list(written["text"]) * 2 and list(labels) == list(written["label"]) * 2
+
+
+def test_written_training_files_are_checked(tmp_path):
+    from shopdl_core.errors import InputError
+    from shopdl_core.text.written import load_written_reviews
+
+    with pytest.raises(InputError, match="No written training reviews"):
+        load_written_reviews(tmp_path)
+    (tmp_path / "x.tsv").write_text("domain\tlabel\ttext\nphones\t1\tGreat.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="lacks the column"):
+        load_written_reviews(tmp_path)
+    (tmp_path / "x.tsv").write_text("domain\tlabel\tkind\ttext\nphones\t3\tplain\tGreat.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="0 .negative. or 1"):
+        load_written_reviews(tmp_path)
+
+
+def test_example_weights_balance_the_clothing_reviews_and_count_written_ones_once():
+    from shopdl_core.text.train import example_weights
+
+    clothing, written = np.array([1] * 9 + [0]), np.array([0, 1] * 5)
+    weights = example_weights(clothing, written)
+    assert len(weights) == 20
+    # Clothing classes weigh the same in all; the written reviews keep weight 1 each, so their
+    # negatives do not dilute the rare clothing negatives' weight.
+    assert weights[:10][clothing == 0].sum() == pytest.approx(weights[:10][clothing == 1].sum())
+    assert weights[9] == pytest.approx(5.0) and list(weights[10:]) == [1.0] * 10
+    assert list(example_weights(clothing, np.zeros(0, dtype=int))) == list(weights[:10])
