@@ -66,6 +66,14 @@ def add_commands(targets: dict) -> None:
                         help="train this many networks (seeds --seed, --seed + 1, ...) and average their logits")
     levers.add_argument("--hidden-dim", type=int, default=None,
                         help="hidden units per direction (default: the model's own, 64 attention, 96 rnn)")
+    levers.add_argument("--dropout", type=float, default=None,
+                        help="dropout on the word vectors and the review vector (default: the model's, 0.4)")
+    levers.add_argument("--word-dropout", type=float, default=TrainConfig.word_dropout,
+                        help="share of words replaced by <unk> in each training batch")
+    levers.add_argument("--drop-disagreeing", action="store_true",
+                        help="leave out training reviews whose stars and 'recommended' answer disagree")
+    levers.add_argument("--final-states", action="store_true",
+                        help="attention model: the classifier also reads each direction's final state")
     levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
     train.set_defaults(func=run_train)
 
@@ -120,14 +128,20 @@ def run_train(args: argparse.Namespace) -> int:
                            contrast_share=args.contrast_share, negation_scope=args.negation_scope,
                            lexicon_examples=args.lexicon_examples, average_last=args.average_last,
                            members=args.members, written_repeats=args.written_repeats,
-                           writers_repeats=args.writers_repeats)
+                           writers_repeats=args.writers_repeats, word_dropout=args.word_dropout,
+                           drop_disagreeing=args.drop_disagreeing)
     print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
     if not 0.0 <= args.domain_dropout < 1.0:
         raise InputError("--domain-dropout must be at least 0 and below 1.")
+    for flag, value in (("--dropout", args.dropout), ("--word-dropout", args.word_dropout)):
+        if value is not None and not 0.0 <= value < 1.0:
+            raise InputError(f"{flag} must be at least 0 and below 1.")
     if args.hidden_dim is not None and args.hidden_dim < 1:
         raise InputError("--hidden-dim must be at least 1.")
     options = {"cell": args.cell, **({"domain_dropout": args.domain_dropout} if args.domain_dropout else {}),
-               **({"hidden_dim": args.hidden_dim} if args.hidden_dim else {})}
+               **({"hidden_dim": args.hidden_dim} if args.hidden_dim else {}),
+               **({"final_states": True} if args.final_states else {}),
+               **({"dropout": args.dropout} if args.dropout is not None else {})}
     trained = train_text_model(name, settings, device, options, on_progress=_print_epoch,
                                on_member=_print_member)
     path = save_text_model(trained, name, args.output)

@@ -54,6 +54,8 @@ def load_reviews(path: Path | None = None) -> pd.DataFrame:
     text = [review_text(t, b) for t, b in zip(raw["Title"], raw["Review Text"])]
     title = raw["Title"].fillna("").astype(str).str.strip()
     frame = pd.DataFrame({"text": text, "title": title, "rating": raw["Rating"].astype(int)})
+    if "Recommended IND" in raw.columns:  # the shopper's own yes/no, beside the stars
+        frame["recommended"] = pd.to_numeric(raw["Recommended IND"], errors="coerce").fillna(-1).astype(int)
     frame = frame[frame["text"] != ""].reset_index(drop=True)
     frame["label"] = np.where(frame["rating"] >= 4, 1, np.where(frame["rating"] <= 2, 0, -1))
     return frame

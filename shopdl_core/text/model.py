@@ -44,6 +44,9 @@ class ReviewRNNConfig:
 class AttentionRNNConfig(ReviewRNNConfig):
     hidden_dim: int = 64  # per direction: the attention model is bidirectional
     attention_dim: int = 64
+    # The classifier also reads each direction's final state (the forward one after the last
+    # word, the backward one after reading back to the first), beside the attention summary.
+    final_states: bool = False
 
 
 class WordEncoder(nn.Module):
@@ -177,7 +180,7 @@ class AttentionRNN(nn.Module):
         states = 2 * config.hidden_dim
         self.attention_proj = nn.Linear(states, config.attention_dim)
         self.attention_score = nn.Linear(config.attention_dim, 1, bias=False)
-        self.classifier = nn.Linear(states, config.num_classes)
+        self.classifier = nn.Linear(2 * states if config.final_states else states, config.num_classes)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """ids (B, T) int64, lengths (B,) >= 1 -> (logits (B, C), attention weights (B, T)).
@@ -186,7 +189,7 @@ class AttentionRNN(nn.Module):
         """
         batch, steps = ids.shape
         embedded = self.dropout(self.embedding(ids))  # (B, T, E)
-        packed, _ = self.rnn(_pack(embedded, lengths))
+        packed, final = self.rnn(_pack(embedded, lengths))
         states, _ = pad_packed_sequence(packed, batch_first=True, total_length=steps)  # (B, T, 2H)
         scores = self.attention_score(torch.tanh(self.attention_proj(states))).squeeze(-1)  # (B, T)
         padding = torch.arange(steps, device=ids.device).expand(batch, steps) >= lengths.to(ids.device)[:, None]
@@ -194,6 +197,11 @@ class AttentionRNN(nn.Module):
         # real tokens; multiplying scores by a 0/1 mask would leave exp(0) = 1 at each pad.
         weights = torch.softmax(scores.masked_fill(padding, float("-inf")), dim=1)  # (B, T)
         context = torch.bmm(weights.unsqueeze(1), states).squeeze(1)  # (B, 2H)
+        if self.config.final_states:
+            if isinstance(final, tuple):  # the LSTM returns (h_n, c_n)
+                final = final[0]
+            # h_n (2, B, H), taken at each review's own length thanks to packing -> (B, 2H)
+            context = torch.cat([context, final[-2], final[-1]], dim=-1)
         return self.classifier(self.dropout(context)), weights
 
 

@@ -144,6 +144,14 @@ def test_attention_model_reaches_its_floor_in_each_kind_of_thing(ood_results, do
     assert accuracy >= OOD_DOMAIN_MEASURED[domain] - OOD_DOMAIN_MARGIN
 
 
+def test_the_second_writers_set_is_balanced_and_apart_from_the_first():
+    second, first = load_ood_reviews("second-writer"), load_ood_reviews("all")
+    assert len(second) == 320 and set(second["split"]) == {"second-writer"}
+    assert second.groupby(["domain", "label"]).size().eq(10).all() and second["domain"].nunique() == 16
+    assert set(second["kind"]) == {"plain", "negation", "contrast", "sarcasm"}
+    assert not set(second["text"]) & set(first["text"]) and second["text"].is_unique
+
+
 def test_the_out_of_domain_set_is_balanced_and_split_in_halves():
     frame = load_ood_reviews("all")
     assert len(frame) >= 300 and frame["domain"].nunique() >= 10

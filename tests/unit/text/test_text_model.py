@@ -193,3 +193,16 @@ def test_domain_dropout_reads_words_through_their_vectors_alone_in_training_only
     encoder.eval()
     assert not torch.allclose(encoder(ids)[0, :2], without_rows(ids)[0, :2])  # rows used at inference
     torch.testing.assert_close(encoder(ids)[0, 2], without_rows(ids)[0, 2])
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_attention_with_final_states_reads_each_review_to_its_own_end(cell):
+    torch.manual_seed(0)
+    model = AttentionRNN(AttentionRNNConfig(vocab_size=30, embed_dim=8, hidden_dim=6, cell=cell,
+                                            final_states=True)).eval()
+    assert model.classifier.in_features == 4 * 6  # attention summary + two final states
+    alone, _ = model(torch.tensor([[3, 4, 5]]), torch.tensor([3]))
+    ids, lengths = pad_batch([[3, 4, 5], [6, 7, 8, 9, 10, 11]])
+    torch.testing.assert_close(model(ids, lengths)[0][0], alone[0])
+    # The forward state after "3 4" differs from the one after "3 4 5".
+    assert not torch.allclose(model(torch.tensor([[3, 4, 5]]), torch.tensor([2]))[0], alone)
