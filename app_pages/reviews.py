@@ -131,8 +131,9 @@ def render_batch() -> None:
 
 st.title("💬 Review sentiment")
 st.markdown("Two recurrent networks trained on real clothing-shop reviews read what you type. "
-            "Pretrained word vectors (GloVe) and a sentiment lexicon (VADER) taught them words the "
-            "clothing reviews never used, so reviews of phones, meals or films work too. "
+            "Pretrained word vectors (GloVe), a sentiment lexicon (VADER) and 3,260 short reviews of "
+            "other things that we wrote for training taught them how people write about anything, "
+            "so reviews of phones, meals or films work too. "
             "The attention model also shows which words it weighed most.")
 render_single_review()
 render_batch()

@@ -67,7 +67,7 @@ def add_commands(targets: dict) -> None:
     levers.add_argument("--hidden-dim", type=int, default=None,
                         help="hidden units per direction (default: the model's own, 64 attention, 96 rnn)")
     levers.add_argument("--dropout", type=float, default=None,
-                        help="dropout on the word vectors and the review vector (default: the model's, 0.4)")
+                        help="dropout on the word vectors and the review vector (default: the model's, 0.3)")
     levers.add_argument("--word-dropout", type=float, default=TrainConfig.word_dropout,
                         help="share of words replaced by <unk> in each training batch")
     levers.add_argument("--drop-disagreeing", action="store_true",

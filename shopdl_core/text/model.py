@@ -23,7 +23,7 @@ class ReviewRNNConfig:
     embed_dim: int = 96
     hidden_dim: int = 96
     cell: str = "gru"  # rnn | gru | lstm
-    dropout: float = 0.4  # on the embeddings and on the review vector
+    dropout: float = 0.3  # on the embeddings and on the review vector
     num_classes: int = 2
     # Ids below domain_size (the training split's own vocabulary) get a trainable embedding;
     # ids from domain_size up (words added from GloVe) have only their pretrained vector.

@@ -36,7 +36,7 @@ class TrainConfig:
     batch_size: int = 128
     learning_rate: float = 2e-3  # decayed to 0 over ``epochs`` on a cosine
     weight_decay: float = 1e-6
-    word_dropout: float = 0.25  # share of real tokens replaced by <unk> in each training batch
+    word_dropout: float = 0.15  # share of real tokens replaced by <unk> in each training batch
     clip_norm: float = 1.0  # recurrent layers can produce exploding gradients on long reviews
     patience: int = 5  # epochs without a better validation balanced accuracy before stopping
     seed: int = config.SEED  # the training's own draws: initial weights, batches, extra examples
@@ -58,7 +58,7 @@ class TrainConfig:
     written_repeats: int = 0  # the written reviews' dev half (reviews_ood) joins training this many times
     # Short reviews of other things written for training by writers who wrote none of the
     # out-of-domain check (assets/data/reviews_written), each joining training this many times.
-    writers_repeats: int = 0
+    writers_repeats: int = 2
     # Leave out of training the reviews whose stars and "recommended" answer disagree
     # (a 4-star review not recommended): 1.5 % of them, the noisiest labels.
     drop_disagreeing: bool = False

@@ -60,16 +60,22 @@ OUT_OF_DOMAIN = [
     ("Comfortable seats and a smooth flight.", 1),
     ("The flight was delayed and they lost my luggage.", 0),
 ]
-# Test-split balanced accuracy: measured 0.931 and 0.9205, less 0.02.
-FLOORS = {"ReviewRNN": 0.91, "AttentionRNN": 0.90}
+# Test-split balanced accuracy: measured 0.9211 and 0.9217, less 0.02 (training seeds alone move
+# it by about 1.5 points: README, "Review sentiment").
+FLOORS = {"ReviewRNN": 0.90, "AttentionRNN": 0.90}
 OUT_OF_DOMAIN_FLOOR = 0.75  # a lexicon baseline (VADER) scores about this on such sentences
 NAMES = tuple(FLOORS)
-# assets/data/reviews_ood (336 reviews written for ShopDL, 14 kinds of thing): each floor is the
-# shipped model's measured accuracy less a stated margin (README, "Review sentiment").
-OOD_MEASURED = {"ReviewRNN": {"dev": 0.804, "heldout": 0.780}, "AttentionRNN": {"dev": 0.827, "heldout": 0.810}}
-OOD_MARGIN = 0.03  # about 5 of 168 reviews
+# assets/data/reviews_ood (336 reviews written for ShopDL, 14 kinds of thing, and 320 more by a
+# second writer, 16 kinds): each floor is the shipped model's measured accuracy less a stated
+# margin (README, "Review sentiment").
+OOD_MEASURED = {"ReviewRNN": {"dev": 0.881, "heldout": 0.839, "second-writer": 0.841},
+                "AttentionRNN": {"dev": 0.905, "heldout": 0.875, "second-writer": 0.866}}
+OOD_SIZES = {"dev": 168, "heldout": 168, "second-writer": 320}
+OOD_MARGIN = 0.03  # about 5 of 168 reviews, 10 of 320
 # Per kind of thing, AttentionRNN on all 336 (24 per domain): measured less one review (0.042) and a bit.
-OOD_DOMAIN_MEASURED = {"apps": 0.875, "beauty": 0.791, "books": 0.875, "delivery": 0.666, "electronics": 0.833, "films": 0.875, "furniture": 0.75, "games": 0.875, "groceries": 0.708, "hotels": 0.875, "phones": 0.833, "restaurants": 0.833, "service": 0.75, "travel": 0.916}
+OOD_DOMAIN_MEASURED = {"apps": 0.833, "beauty": 0.875, "books": 0.958, "delivery": 0.916, "electronics": 0.916,
+                       "films": 0.875, "furniture": 0.875, "games": 0.875, "groceries": 0.833, "hotels": 0.916,
+                       "phones": 0.875, "restaurants": 0.916, "service": 0.833, "travel": 0.958}
 OOD_DOMAIN_MARGIN = 0.05
 
 
@@ -105,7 +111,7 @@ def test_shipped_models_reach_their_floors_on_the_test_split(test_metrics, name)
 
 
 def test_attention_model_is_at_least_as_good_as_the_plain_rnn_out_of_domain(ood_results):
-    # The reason it is the default. In domain, ReviewRNN is now ahead (0.931 against 0.9205).
+    # The reason it is the default; in domain they are level (0.9217 and 0.9211).
     assert ood_results["AttentionRNN"]["all"]["accuracy"] >= ood_results["ReviewRNN"]["all"]["accuracy"]
 
 
@@ -126,15 +132,16 @@ def test_out_of_domain_sanity_set(scorers, name):
 
 @pytest.fixture(scope="module")
 def ood_results(scorers):
-    return {name: {split: evaluate_ood(scorer, load_ood_reviews(split)) for split in ("dev", "heldout", "all")}
+    return {name: {split: evaluate_ood(scorer, load_ood_reviews(split))
+                   for split in ("dev", "heldout", "all", "second-writer")}
             for name, scorer in scorers.items()}
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("split", ["dev", "heldout"])
+@pytest.mark.parametrize("split", ["dev", "heldout", "second-writer"])
 def test_shipped_models_reach_their_floor_on_the_written_out_of_domain_reviews(ood_results, name, split):
     result = ood_results[name][split]
-    assert result["n"] == 168
+    assert result["n"] == OOD_SIZES[split]
     assert result["accuracy"] >= OOD_MEASURED[name][split] - OOD_MARGIN, result
 
 
