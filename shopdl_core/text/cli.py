@@ -72,6 +72,8 @@ def add_commands(targets: dict) -> None:
                         help="share of words replaced by <unk> in each training batch")
     levers.add_argument("--drop-disagreeing", action="store_true",
                         help="leave out training reviews whose stars and 'recommended' answer disagree")
+    levers.add_argument("--lexicon-apart", action="store_true",
+                        help="lexicon examples count 1 each instead of taking the clothing class weights")
     levers.add_argument("--final-states", action="store_true",
                         help="attention model: the classifier also reads each direction's final state")
     levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
@@ -129,7 +131,7 @@ def run_train(args: argparse.Namespace) -> int:
                            lexicon_examples=args.lexicon_examples, average_last=args.average_last,
                            members=args.members, written_repeats=args.written_repeats,
                            writers_repeats=args.writers_repeats, word_dropout=args.word_dropout,
-                           drop_disagreeing=args.drop_disagreeing)
+                           drop_disagreeing=args.drop_disagreeing, lexicon_apart=args.lexicon_apart)
     print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
     if not 0.0 <= args.domain_dropout < 1.0:
         raise InputError("--domain-dropout must be at least 0 and below 1.")

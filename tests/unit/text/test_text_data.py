@@ -148,14 +148,15 @@ def test_written_training_files_are_checked(tmp_path):
         load_written_reviews(tmp_path)
 
 
-def test_example_weights_balance_the_clothing_reviews_and_count_written_ones_once():
+def test_example_weights_balance_the_clothing_reviews_and_count_balanced_ones_once():
     from shopdl_core.text.train import example_weights
 
-    clothing, written = np.array([1] * 9 + [0]), np.array([0, 1] * 5)
-    weights = example_weights(clothing, written)
+    labels = np.array([1] * 9 + [0] + [0, 1] * 5)
+    balanced = np.array([False] * 10 + [True] * 10)
+    weights = example_weights(labels, balanced)
     assert len(weights) == 20
-    # Clothing classes weigh the same in all; the written reviews keep weight 1 each, so their
+    # Clothing classes weigh the same in all; the balanced examples keep weight 1 each, so their
     # negatives do not dilute the rare clothing negatives' weight.
-    assert weights[:10][clothing == 0].sum() == pytest.approx(weights[:10][clothing == 1].sum())
+    assert weights[:10][labels[:10] == 0].sum() == pytest.approx(weights[:10][labels[:10] == 1].sum())
     assert weights[9] == pytest.approx(5.0) and list(weights[10:]) == [1.0] * 10
-    assert list(example_weights(clothing, np.zeros(0, dtype=int))) == list(weights[:10])
+    assert list(example_weights(labels[:10], balanced[:10])) == list(weights[:10])
