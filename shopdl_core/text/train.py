@@ -369,21 +369,23 @@ def calibrate(model: nn.Module, vocab: Vocabulary, splits: ReviewSplits,
     }
 
 
+def _repeated(frame, repeats: int) -> tuple[list[str], np.ndarray]:
+    return list(frame["text"]) * repeats, np.tile(frame["label"].to_numpy(), repeats)
+
+
 def written_examples(repeats: int) -> tuple[list[str], np.ndarray]:
     """The written reviews' dev half, ``repeats`` times: never the held-out half, which stays
     for measuring (text/ood.py)."""
     from shopdl_core.text.ood import load_ood_reviews
 
-    written = load_ood_reviews("dev")
-    return list(written["text"]) * repeats, np.tile(written["label"].to_numpy(), repeats)
+    return _repeated(load_ood_reviews("dev"), repeats)
 
 
 def writers_examples(repeats: int) -> tuple[list[str], np.ndarray]:
     """Every review in assets/data/reviews_written, ``repeats`` times (text/written.py)."""
     from shopdl_core.text.written import load_written_reviews
 
-    written = load_written_reviews()
-    return list(written["text"]) * repeats, np.tile(written["label"].to_numpy(), repeats)
+    return _repeated(load_written_reviews(), repeats)
 
 
 @dataclass
@@ -407,23 +409,19 @@ def _train_member(model_name: str, settings: TrainConfig, splits: ReviewSplits, 
     train_frame = splits.train
     if settings.drop_disagreeing and "recommended" in train_frame.columns:
         train_frame = train_frame[train_frame["recommended"] == train_frame["label"]].reset_index(drop=True)
-    texts, labels = training_examples(train_frame, seed=settings.seed)
+    # (texts, labels, balanced already?) in training order; see example_weights.
+    parts = [(*training_examples(train_frame, seed=settings.seed), False)]
     if settings.contrast_share > 0:
-        extra_texts, extra_labels = contrast_examples(train_frame, settings.contrast_share, seed=settings.seed)
-        texts, labels = texts + extra_texts, np.concatenate([labels, extra_labels])
-    balanced = np.zeros(len(labels), dtype=bool)
+        parts.append((*contrast_examples(train_frame, settings.contrast_share, seed=settings.seed), False))
     if knowledge.examples is not None:
-        texts, labels = texts + knowledge.examples[0], np.concatenate([labels, knowledge.examples[1]])
-        balanced = np.concatenate([balanced, np.full(len(knowledge.examples[1]), settings.lexicon_apart)])
+        parts.append((*knowledge.examples, settings.lexicon_apart))
     if settings.written_repeats > 0:
-        extra_texts, extra_labels = written_examples(settings.written_repeats)
-        texts, labels = texts + extra_texts, np.concatenate([labels, extra_labels])
-        balanced = np.concatenate([balanced, np.zeros(len(extra_labels), dtype=bool)])
+        parts.append((*written_examples(settings.written_repeats), False))
     if settings.writers_repeats > 0:
-        extra_texts, extra_labels = writers_examples(settings.writers_repeats)
-        texts, labels = texts + extra_texts, np.concatenate([labels, extra_labels])
-        balanced = np.concatenate([balanced, np.ones(len(extra_labels), dtype=bool)])
-    sample_weights = example_weights(labels, balanced)
+        parts.append((*writers_examples(settings.writers_repeats), True))
+    texts = [text for part in parts for text in part[0]]
+    labels = np.concatenate([part[1] for part in parts])
+    sample_weights = example_weights(labels, np.concatenate([np.full(len(part[1]), part[2]) for part in parts]))
     model_config = {"vocab_size": len(vocab), **(model_options or {})}
     if knowledge.vectors is not None or knowledge.valences is not None:
         model_config.update(domain_size=len(domain_vocab), valence=knowledge.valences is not None,
