@@ -74,6 +74,7 @@ def add_commands(targets: dict) -> None:
                         help="leave out training reviews whose stars and 'recommended' answer disagree")
     levers.add_argument("--lexicon-apart", action="store_true",
                         help="lexicon examples count 1 each instead of taking the clothing class weights")
+    levers.add_argument("--layers", type=int, default=1, help="stacked recurrent layers")
     levers.add_argument("--final-states", action="store_true",
                         help="attention model: the classifier also reads each direction's final state")
     levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
@@ -138,12 +139,15 @@ def run_train(args: argparse.Namespace) -> int:
     for flag, value in (("--dropout", args.dropout), ("--word-dropout", args.word_dropout)):
         if value is not None and not 0.0 <= value < 1.0:
             raise InputError(f"{flag} must be at least 0 and below 1.")
+    if args.layers < 1:
+        raise InputError("--layers must be at least 1.")
     if args.hidden_dim is not None and args.hidden_dim < 1:
         raise InputError("--hidden-dim must be at least 1.")
     options = {"cell": args.cell, **({"domain_dropout": args.domain_dropout} if args.domain_dropout else {}),
                **({"hidden_dim": args.hidden_dim} if args.hidden_dim else {}),
                **({"final_states": True} if args.final_states else {}),
-               **({"dropout": args.dropout} if args.dropout is not None else {})}
+               **({"dropout": args.dropout} if args.dropout is not None else {}),
+               **({"layers": args.layers} if args.layers != 1 else {})}
     trained = train_text_model(name, settings, device, options, on_progress=_print_epoch,
                                on_member=_print_member)
     path = save_text_model(trained, name, args.output)

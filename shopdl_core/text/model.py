@@ -35,6 +35,7 @@ class ReviewRNNConfig:
     # In training, this share of tokens lose their own trainable row and are read through their
     # pretrained vector and valence alone, as every word outside the clothing vocabulary is.
     domain_dropout: float = 0.0
+    layers: int = 1  # stacked recurrent layers (dropout between them)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -135,7 +136,8 @@ def _recurrent(config: ReviewRNNConfig, bidirectional: bool) -> nn.RNNBase:
     if config.cell not in CELLS:
         raise ValueError(f"cell must be one of {sorted(CELLS)}, got {config.cell!r}")
     return CELLS[config.cell](config.embed_dim, config.hidden_dim, batch_first=True,
-                              bidirectional=bidirectional)
+                              bidirectional=bidirectional, num_layers=config.layers,
+                              dropout=config.dropout if config.layers > 1 else 0.0)
 
 
 def _pack(embedded: torch.Tensor, lengths: torch.Tensor) -> nn.utils.rnn.PackedSequence:

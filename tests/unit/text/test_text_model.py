@@ -206,3 +206,15 @@ def test_attention_with_final_states_reads_each_review_to_its_own_end(cell):
     torch.testing.assert_close(model(ids, lengths)[0][0], alone[0])
     # The forward state after "3 4" differs from the one after "3 4 5".
     assert not torch.allclose(model(torch.tensor([[3, 4, 5]]), torch.tensor([2]))[0], alone)
+
+
+@pytest.mark.parametrize("model_name", ["ReviewRNN", "AttentionRNN"])
+def test_stacked_layers_keep_padding_out(model_name):
+    torch.manual_seed(0)
+    model = build_model(model_name, {"vocab_size": 30, "embed_dim": 8, "hidden_dim": 6, "layers": 2}).eval()
+    assert model.rnn.num_layers == 2
+    alone = model(torch.tensor([[3, 4, 5]]), torch.tensor([3]))
+    ids, lengths = pad_batch([[3, 4, 5], [6, 7, 8, 9, 10, 11]])
+    batched = model(ids, lengths)
+    alone, batched = (alone[0], batched[0]) if isinstance(alone, tuple) else (alone, batched)
+    torch.testing.assert_close(batched[0], alone[0])
