@@ -8,6 +8,7 @@ check (domain, label, kind, text). None of these writers wrote a review of the c
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +31,7 @@ def load_written_reviews(folder: Path | None = None) -> pd.DataFrame:
         raise InputError(f"No written training reviews in {folder} (they ship in assets/data/reviews_written).")
     frames = []
     for path in files:
-        frame = pd.read_csv(path, sep="\t", dtype={"label": int}, quoting=3)
+        frame = pd.read_csv(path, sep="\t", dtype={"label": int}, quoting=csv.QUOTE_NONE)
         missing = [c for c in COLUMNS if c not in frame.columns]
         if missing:
             raise InputError(f"{path.name} lacks the column(s) {', '.join(missing)}.")
