@@ -48,6 +48,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "text": (TEXT, "latency of one review and batched throughput"),
         "app": (LOAD, "N concurrent sessions against the app or a proxy; latency, errors, memory"),
         "startup": (LOAD, "cold start: from `streamlit run app.py` to the home page interactive"),
+        "soak": (LOAD, "a day of demos: many short sessions come and go; memory over time"),
         "lab": ("shopdl_core.lab_cli", "training time of the Model lab's experiments (page defaults)"),
     },
 }

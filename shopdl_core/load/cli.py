@@ -7,10 +7,12 @@ import argparse
 from urllib.parse import urlsplit
 
 from shopdl_core.errors import InputError
+from shopdl_core.load import run_async
 from shopdl_core.load.bench import AppServer, BenchSettings, format_report, run_bench
 from shopdl_core.load.memory import pid_listening_on
 from shopdl_core.load.scenarios import SCENARIOS
 from shopdl_core.load.server import running_app
+from shopdl_core.load.soak import SoakSettings, format_soak, run_soak
 from shopdl_core.load.startup import bench_startup, format_startup
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
@@ -45,6 +47,21 @@ def add_commands(targets: dict[str, argparse._SubParsersAction]) -> None:
                              "runs at most 2 at once (default 0)")
     parser.set_defaults(func=bench_app)
 
+    soak = targets["bench"].add_parser(
+        "soak",
+        help="a day of demos: many short sessions come and go; the server's memory over time",
+        description="Sessions arrive at a steady rate; each opens the home page, edits the recommendations, "
+                    "uploads a photo, types a review and closes. Prints errors, latency and the server's RSS "
+                    "at the start, every --every closed sessions and at the end, and the growth after the "
+                    "first --every sessions (the warm-up). Exits 1 when there were errors.",
+    )
+    soak.add_argument("--sessions", type=int, default=1000, help="sessions in all (default 1000)")
+    soak.add_argument("--seconds", type=float, default=1200.0,
+                      help="the arrivals are spread over this long (default 1200: 20 minutes)")
+    soak.add_argument("--every", type=int, default=100, help="read the memory every N closed sessions (default 100)")
+    soak.add_argument("--url", help="an app already running on loopback; default: start one and stop it at the end")
+    soak.set_defaults(func=bench_soak)
+
     startup = targets["bench"].add_parser(
         "startup",
         help="cold start: from `streamlit run app.py` to the home page interactive in Chromium",
@@ -53,6 +70,23 @@ def add_commands(targets: dict[str, argparse._SubParsersAction]) -> None:
     )
     startup.add_argument("--runs", type=int, default=3, help="cold starts to time (default 3)")
     startup.set_defaults(func=bench_startup_command)
+
+
+def bench_soak(args: argparse.Namespace) -> int:
+    if args.sessions < 1 or args.seconds <= 0 or args.every < 1:
+        raise InputError("--sessions and --every must be at least 1, --seconds above 0")
+    if args.url is None:
+        with running_app() as app:
+            report = run_async(run_soak(_soak_settings(args, app.url, app.process.pid)))
+    else:
+        server = _loopback_server(args.url, "--url")
+        report = run_async(run_soak(_soak_settings(args, server.url, server.pid)))
+    print(format_soak(report), flush=True)
+    return 1 if report.errors else 0
+
+
+def _soak_settings(args: argparse.Namespace, url: str, pid: int | None) -> SoakSettings:
+    return SoakSettings(url=url, pid=pid, sessions=args.sessions, seconds=args.seconds, every=args.every)
 
 
 def bench_startup_command(args: argparse.Namespace) -> int:

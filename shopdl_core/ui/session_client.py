@@ -17,6 +17,8 @@ import asyncio
 import io
 import json
 import time
+import urllib.request
+import uuid
 from dataclasses import dataclass, field
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -93,7 +95,9 @@ class AppSession:
     """A browser tab's session: ``async with AppSession(url) as session: await session.open("images")``."""
 
     def __init__(self, base_url: str, run_timeout_s: float = RUN_TIMEOUT_S):
-        self.stream_url = base_url.replace("http://", "ws://", 1).rstrip("/") + "/_stcore/stream"
+        self.base_url = base_url.rstrip("/")
+        self.stream_url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
+        self.session_id = ""  # the server's id of this session, from new_session; uploads name it
         self.run_timeout_s = run_timeout_s
         self.pages: dict[str, str] = {}  # url path ("" for home) -> page script hash
         self.last_run: PageRun | None = None
@@ -126,6 +130,35 @@ class AppSession:
         if click is not None:
             trigger = WidgetState(id=self.last_run.widget(click).widget_id, trigger_value=True)
         return await self._run(page_hash=self._page_hash, trigger=trigger)
+
+    async def upload(self, user_key: str, file_name: str, data: bytes) -> PageRun:
+        """Drop a file on a ``file_uploader``, as the browser does: ask for an upload URL over the
+        websocket, PUT the bytes there over HTTP (with Streamlit's XSRF cookie and header), then
+        rerun with the widget holding the file."""
+        widget = self.last_run.widget(user_key)
+        request = BackMsg()
+        request.file_urls_request.request_id = uuid.uuid4().hex
+        request.file_urls_request.session_id = self.session_id
+        request.file_urls_request.file_names.append(file_name)
+        await self._socket.send(request.SerializeToString())
+        urls = await asyncio.wait_for(self._read_file_urls(request.file_urls_request.request_id), self.run_timeout_s)
+        await asyncio.to_thread(_put_file, self.base_url, urls.upload_url, file_name, data)
+        state = WidgetState(id=widget.widget_id)
+        info = state.file_uploader_state_value.uploaded_file_info.add()
+        info.name, info.size, info.file_id = file_name, len(data), urls.file_id
+        info.file_urls.CopyFrom(urls)
+        self._widget_states[widget.widget_id] = state
+        return await self._run(page_hash=self._page_hash)
+
+    async def _read_file_urls(self, request_id: str):
+        while True:
+            message = ForwardMsg()
+            message.ParseFromString(await self._socket.recv())
+            message = self._resolve_reference(message)
+            if message.WhichOneof("type") == "file_urls_response" and message.file_urls_response.response_id == request_id:
+                if message.file_urls_response.error_msg:
+                    raise SessionError(f"upload refused: {message.file_urls_response.error_msg}")
+                return message.file_urls_response.file_urls[0]
 
     async def rerun_fragment(self, fragment_id: str) -> PageRun:
         """Rerun one fragment as the browser's timer for it does; the page keeps everything else."""
@@ -166,6 +199,7 @@ class AppSession:
             message = self._resolve_reference(message)
             kind = message.WhichOneof("type")
             if kind == "new_session":
+                self.session_id = message.new_session.initialize.session_id or self.session_id
                 run_id, fragment_ids = message.metadata.run.script_run_id, tuple(message.metadata.run.fragment_ids)
                 if fragment_ids and self._tree is not None:
                     run = self._tree
@@ -295,6 +329,24 @@ def _arrow_as_csv(data: bytes) -> str:
     sink = io.BytesIO()
     pyarrow.csv.write_csv(table, sink)
     return sink.getvalue().decode()
+
+
+def _put_file(base_url: str, upload_url: str, file_name: str, data: bytes) -> None:
+    """PUT one file as multipart form data, carrying the XSRF cookie that the health check sets."""
+    with urllib.request.urlopen(base_url + "/_stcore/health", timeout=30) as reply:
+        cookies = [header.split(";", 1)[0] for header in reply.headers.get_all("Set-Cookie") or ()]
+    xsrf = next((cookie.split("=", 1)[1] for cookie in cookies if cookie.startswith("_streamlit_xsrf=")), "")
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    url = upload_url if upload_url.startswith("http") else base_url + upload_url
+    request = urllib.request.Request(url, data=body, method="PUT", headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Cookie": "; ".join(cookies), "X-Xsrftoken": xsrf,
+    })
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        if reply.status not in (200, 204):
+            raise SessionError(f"upload answered HTTP {reply.status}")
 
 
 def widget_state(widget: RenderedElement, value: object) -> WidgetState:
