@@ -63,18 +63,30 @@ EOF
     done
 }
 
-servers="" cookies="" names=""
-for (( i = 1; i <= REPLICAS; i++ )); do
-    port=$(( FIRST_PORT + i - 1 ))
+start_replica() {  # I: start app process I on its port, its pid in replica_pids[I]
+    local port=$(( FIRST_PORT + $1 - 1 ))
     "$PYTHON" -m streamlit run app.py \
         --server.address 127.0.0.1 --server.port "$port" --server.headless true \
         --server.fileWatcherType none --server.enableXsrfProtection true \
         --browser.gatherUsageStats false \
-        >"$RUN_DIR/replica-$i.log" 2>&1 &
+        >>"$RUN_DIR/replica-$1.log" 2>&1 &
+    replica_pids[$1]=$!
     pids+=($!)
+}
+
+declare -A replica_pids
+servers="" cookies="" names="" upstreams=""
+for (( i = 1; i <= REPLICAS; i++ )); do
+    port=$(( FIRST_PORT + i - 1 ))
+    start_replica "$i"
     servers+="        server 127.0.0.1:$port;"$'\n'
-    cookies+="        r$i 127.0.0.1:$port;"$'\n'
-    names+="        127.0.0.1:$port r$i;"$'\n'
+    cookies+="        r$i shopdl_r$i;"$'\n'
+    names+="        ~127\\.0\\.0\\.1:$port\$ r$i;"$'\n'
+    upstreams+="    upstream shopdl_r$i {"$'\n'"        server 127.0.0.1:$port;"$'\n'
+    for (( j = 1; j <= REPLICAS; j++ )); do
+        [ "$j" = "$i" ] || upstreams+="        server 127.0.0.1:$(( FIRST_PORT + j - 1 )) backup;"$'\n'
+    done
+    upstreams+="    }"$'\n'
 done
 for (( i = 1; i <= REPLICAS; i++ )); do
     wait_healthy "http://127.0.0.1:$(( FIRST_PORT + i - 1 ))" "replica $i"
@@ -86,7 +98,8 @@ import sys
 text = open(sys.argv[1]).read()
 for name, value in {"RUN_DIR": "$RUN_DIR/nginx", "USER": "$(id -un)", "LISTEN": "$PROXY_HOST:$PROXY_PORT",
                     "MAX_BODY_MB": "$MAX_BODY_MB", "SERVERS": """$servers""".rstrip(),
-                    "REPLICA_BY_COOKIE": """$cookies""".rstrip(), "NAME_BY_ADDRESS": """$names""".rstrip()}.items():
+                    "REPLICA_BY_COOKIE": """$cookies""".rstrip(), "NAME_BY_ADDRESS": """$names""".rstrip(),
+                    "REPLICA_UPSTREAMS": """$upstreams""".rstrip()}.items():
     text = text.replace("{{" + name + "}}", value)
 open(sys.argv[2], "w").write(text)
 EOF
@@ -96,7 +109,17 @@ pids+=($!)
 wait_healthy "http://$PROXY_HOST:$PROXY_PORT" "nginx"
 
 echo "serve: http://$PROXY_HOST:$PROXY_PORT -> $REPLICAS app process(es) on 127.0.0.1:$FIRST_PORT..$(( FIRST_PORT + REPLICAS - 1 )) (pids ${pids[*]}); logs in $RUN_DIR"
-# Stop everything as soon as any process exits: a half-served app is worse than none.
-wait -n
-echo "serve: a process exited; stopping the others (logs in $RUN_DIR)" >&2
+# Keep serving: an app process that exits is started again (its sessions move to the others
+# through the backup servers meanwhile); if nginx exits, stop everything.
+nginx_pid=${pids[-1]}
+while kill -0 "$nginx_pid" 2>/dev/null; do
+    for (( i = 1; i <= REPLICAS; i++ )); do
+        if ! kill -0 "${replica_pids[$i]}" 2>/dev/null; then
+            echo "serve: replica $i exited; starting it again (log: $RUN_DIR/replica-$i.log)" >&2
+            start_replica "$i"
+        fi
+    done
+    sleep 1
+done
+echo "serve: nginx exited; stopping the app processes (logs in $RUN_DIR)" >&2
 exit 1

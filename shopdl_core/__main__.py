@@ -49,6 +49,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "app": (LOAD, "N concurrent sessions against the app or a proxy; latency, errors, memory"),
         "startup": (LOAD, "cold start: from `streamlit run app.py` to the home page interactive"),
         "soak": (LOAD, "a day of demos: many short sessions come and go; memory over time"),
+        "failover": (LOAD, "kill one of 2 app processes behind nginx during a load: what viewers see"),
         "lab": ("shopdl_core.lab_cli", "training time of the Model lab's experiments (page defaults)"),
     },
 }

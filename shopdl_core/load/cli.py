@@ -62,6 +62,20 @@ def add_commands(targets: dict[str, argparse._SubParsersAction]) -> None:
     soak.add_argument("--url", help="an app already running on loopback; default: start one and stop it at the end")
     soak.set_defaults(func=bench_soak)
 
+    failover = targets["bench"].add_parser(
+        "failover",
+        help="kill one of 2 app processes behind nginx during a load; what the load and a browser viewer see",
+        description="Start deploy/serve.sh 2, open a viewer in headless Chromium through the proxy, run a load "
+                    "of --sessions sessions, kill the viewer's app process part way (SIGKILL) and report the "
+                    "load's errors, how long until the viewer is served again and screenshots of what it saw. "
+                    "Needs nginx and Chromium (make browser). Exits 1 when the viewer was not served again.",
+    )
+    failover.add_argument("--sessions", type=int, default=20, help="load sessions (default 20)")
+    failover.add_argument("--seconds", type=float, default=40.0, help="how long the load runs (default 40)")
+    failover.add_argument("--kill-after", type=float, default=15.0, help="seconds into the load (default 15)")
+    failover.add_argument("--shots", default="artifacts/failover", help="screenshot folder (default artifacts/failover)")
+    failover.set_defaults(func=bench_failover)
+
     startup = targets["bench"].add_parser(
         "startup",
         help="cold start: from `streamlit run app.py` to the home page interactive in Chromium",
@@ -87,6 +101,28 @@ def bench_soak(args: argparse.Namespace) -> int:
 
 def _soak_settings(args: argparse.Namespace, url: str, pid: int | None) -> SoakSettings:
     return SoakSettings(url=url, pid=pid, sessions=args.sessions, seconds=args.seconds, every=args.every)
+
+
+def bench_failover(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from shopdl_core.load.browser import CHROMIUM, CHROMIUM_ARGS
+    from shopdl_core.load.failover import format_failover, run_failover_drill
+    from shopdl_core.load.proxy import running_proxy
+
+    if args.sessions < 1 or args.seconds <= 0 or not 0 < args.kill_after < args.seconds:
+        raise InputError("--sessions must be at least 1, and --kill-after between 0 and --seconds")
+    with tempfile.TemporaryDirectory() as run_dir, running_proxy(2, Path(run_dir)) as proxy, sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+        page = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page.set_default_timeout(120_000)
+        report = run_failover_drill(proxy, page, Path(args.shots), args.sessions, args.seconds, args.kill_after)
+        browser.close()
+    print(format_failover(report), flush=True)
+    return 0 if report.served_again_s is not None and not report.viewer_errors else 1
 
 
 def bench_startup_command(args: argparse.Namespace) -> int:

@@ -3,19 +3,14 @@ through the proxy, and each browser session sticks to one process."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from shopdl_core.load.server import free_port, is_healthy
+from shopdl_core.load.failover import format_failover, run_failover_drill
+from shopdl_core.load.proxy import NGINX, Proxy, running_proxy
 from shopdl_core.ui.demos import DEMOS
 from tests.e2e.conftest import REPO_DIR, assert_clean, wait_idle
 from tests.e2e.test_images import real_photo
@@ -24,62 +19,18 @@ from tests.e2e.test_reviews import type_review
 pytestmark = pytest.mark.e2e
 
 REPLICAS = 2
-START_TIMEOUT_S = 240  # two cold starts at once on a busy 2-core machine
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
 # access.log line: "... replica=127.0.0.1:PORT cookie=rN ..." (deploy/nginx.conf.template);
 # nginx writes an empty value as "-".
 LOG_LINE = re.compile(r'"(?P<method>\S+) (?P<path>\S+) [^"]*" (?P<status>\d+) .*replica=(?P<upstream>\S+) '
                       r'cookie=(?P<cookie>r\d+|-)')
 
 
-@dataclass(frozen=True)
-class Proxy:
-    url: str
-    replica_urls: tuple[str, ...]
-    run_dir: Path
-
-    def replica_address(self, name: str) -> str:
-        """The upstream address of replica ``r1``, ``r2``..."""
-        return self.replica_urls[int(name[1:]) - 1].removeprefix("http://")
-
-
-def free_consecutive_ports(count: int) -> int:
-    """The first of ``count`` consecutive loopback ports that are free now."""
-    for _ in range(50):
-        first = free_port()
-        try:
-            for port in range(first + 1, first + count):
-                with socket.socket() as sock:
-                    sock.bind(("127.0.0.1", port))
-            return first
-        except OSError:
-            continue
-    raise RuntimeError(f"no {count} consecutive free ports found")
-
-
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
     if NGINX is None:
         pytest.skip("nginx is not installed: `make browser` (or apt-get install nginx) installs it")
-    run_dir = tmp_path_factory.mktemp("serve")
-    first = free_consecutive_ports(REPLICAS)
-    url = f"http://127.0.0.1:{free_port()}"
-    env = {**os.environ, "PYTHON": sys.executable, "SHOPDL_RUN_DIR": str(run_dir),
-           "SHOPDL_PROXY_PORT": url.rsplit(":", 1)[1], "SHOPDL_REPLICA_PORT": str(first)}
-    log_path = run_dir / "serve.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(["bash", "deploy/serve.sh", str(REPLICAS)], cwd=REPO_DIR, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not (b"serve: http" in log_path.read_bytes() and is_healthy(url)):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"deploy/serve.sh did not come up:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.5)
-        yield Proxy(url, tuple(f"http://127.0.0.1:{first + i}" for i in range(REPLICAS)), run_dir)
-    finally:
-        process.terminate()  # serve.sh stops its app processes and nginx
-        process.wait(timeout=60)
+    with running_proxy(REPLICAS, tmp_path_factory.mktemp("serve")) as running:
+        yield running
 
 
 def visit_every_page(browser, proxy: Proxy, photo: Path) -> set[str]:
@@ -136,3 +87,18 @@ def test_every_page_upload_and_review_through_the_proxy_stick_to_one_replica(bro
     assert any(match["path"] == "/_stcore/stream" and match["status"] == "101" for match in sticky)
     uploads = [match for match in sticky if "/_stcore/upload_file" in match["path"] and match["method"] == "PUT"]
     assert uploads and all(match["status"] in ("200", "204") for match in uploads)
+
+
+def test_a_viewer_whose_replica_dies_is_told_and_served_by_the_other(browser, proxy, tmp_path):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    try:
+        report = run_failover_drill(proxy, page, tmp_path, sessions=6, seconds=24, kill_after_s=8)
+    finally:
+        context.close()
+    assert report.served_again_s is not None, format_failover(report)
+    assert report.viewer_errors == [] and report.answered_click_s is not None
+    # Only sessions that lived on the killed process may fail, and only by losing their connection.
+    assert all("session ended" in what for _, what in report.load.errors), format_failover(report)
+    assert sum(report.load.interactions.values()) > 0
