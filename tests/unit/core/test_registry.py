@@ -36,17 +36,30 @@ def test_each_shipped_checkpoint_holds_the_model_its_entry_names():
             assert (card["model_name"], card["kind"]) == (entry.name, entry.kind)
 
 
-def test_model_definitions_cover_the_registry():
-    from shopdl_core.text.model import MODELS as TEXT_NETWORKS
-    from shopdl_core.vision.model import MODELS as VISION_NETWORKS
+def test_every_entry_names_code_that_exists_and_builds_its_network():
+    from torch import nn
 
-    assert set(registry.list_models("text")) == set(TEXT_NETWORKS)
-    assert set(registry.list_models("vision")) == set(VISION_NETWORKS)
+    for entry in registry.MODELS:
+        for field in ("network", "config_class", "loader", "trainer", "training", "evaluator"):
+            assert callable(registry.resolve(getattr(entry, field))), (entry.name, field)
+        assert registry.default_training(entry.name).seed == config.SEED
+    assert isinstance(registry.build_model("SeedCNN"), nn.Module)
+    assert isinstance(registry.build_model("ReviewRNN", {"vocab_size": 30}), nn.Module)
+    with pytest.raises(ValueError, match="module:attribute"):
+        registry.resolve("no_colon_here")
+
+
+def test_each_trainer_follows_the_training_contract():
+    import inspect
+
+    for entry in registry.MODELS:
+        parameters = list(inspect.signature(registry.trainer(entry.name)).parameters)
+        assert parameters[:4] == ["settings", "data", "on_epoch", "stop"], entry.name
 
 
 def test_cli_and_pages_read_the_registry():
     from shopdl_core.text.predict import TEXT_MODELS
-    from shopdl_core.text.train import MODEL_CHOICES as TEXT_CHOICES
+    from shopdl_core.text.cli import MODEL_CHOICES as TEXT_CHOICES
     from shopdl_core.ui.demos import DEMOS
     from shopdl_core.ui.vision import VISION_MODELS
     from shopdl_core.vision.cli import MODEL_CHOICES as VISION_CHOICES
