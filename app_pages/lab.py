@@ -11,8 +11,8 @@ import streamlit as st
 from shopdl_core import config, lab_defaults as defaults
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.recsys.factorisation import FactorisationConfig
-from shopdl_core.ui import charts, lab
-from shopdl_core.ui.vision import PHOTO_MODEL, answer_line, chosen_photo_bytes, decode_and_classify, photo_digest
+from shopdl_core.ui import charts, lab, lab_photo
+from shopdl_core.ui.vision import PHOTO_MODEL, analysed_photo, answer_line, chosen_photo_bytes, photo_digest
 from shopdl_core.vision.lab_head import MAX_EPOCHS as MAX_HEAD_EPOCHS, LabHeadConfig
 
 REDRAW_S = 0.5
@@ -71,7 +71,7 @@ def photo_settings() -> None:
         try:
             settings = LabHeadConfig(tuple(classes), share / 100, noise / 100, float(learning_rate), int(epochs),
                                      float(weight_decay), HEADS[head]).checked()
-            refused = lab.start_photo_head(settings, pace)
+            refused = lab_photo.start_photo_head(settings, pace)
         except (InputError, CheckpointError) as exc:
             st.error(f"Not started: {exc}")
         else:
@@ -118,7 +118,7 @@ def live(kind: str, draw_charts, figures, after_run=None) -> None:
 
 
 def photo_charts(run: lab.LabRun) -> None:
-    loss, accuracy = lab.photo_curves(run)
+    loss, accuracy = lab_photo.photo_curves(run)
     loss_column, accuracy_column = st.columns(2)
     loss_column.vega_lite_chart(loss, width="stretch")
     accuracy_column.vega_lite_chart(accuracy, width="stretch")
@@ -133,13 +133,6 @@ def photo_confusion(run: lab.LabRun) -> None:
     st.vega_lite_chart(charts.confusion(run.result.confusion(), data.classes), width="stretch")
 
 
-@st.cache_resource(show_spinner="Loading the ImageNet EfficientNet-Lite0…")
-def imagenet_backbone():
-    from shopdl_core.vision.lab_head import imagenet_backbone as load
-
-    return load()
-
-
 def try_it(run: lab.LabRun) -> None:
     st.subheader("Try it")
     st.caption(f"The head you trained beside the shipped {PHOTO_MODEL} (fine-tuned end to end, all ten kinds).")
@@ -147,19 +140,16 @@ def try_it(run: lab.LabRun) -> None:
     if photo_bytes is None:
         return
     try:
-        decoded, shipped = decode_and_classify(photo_digest(photo_bytes), photo_bytes)
-        backbone = imagenet_backbone()
+        analysis = analysed_photo(photo_digest(photo_bytes), photo_bytes, silhouettes=False)
+        probabilities = lab_photo.head_probabilities(run.result, analysis.photo)
     except InputError as exc:
         st.error(str(exc))
         return
     except (ModuleNotFoundError, CheckpointError) as exc:
         st.error(f"Cannot compare here: {exc}")
         return
-    from shopdl_core.vision.lab_head import imagenet_features
-
-    probabilities = run.result.probabilities(imagenet_features(backbone, [decoded]))[0]
     picture_column, head_column, shipped_column = st.columns([2, 2, 2])
-    picture_column.image(decoded.picture, caption="The photo")
+    picture_column.image(analysis.photo.picture, caption="The photo")
     with head_column.container(border=True):
         st.markdown("**Your head**")
         best = int(np.argmax(probabilities))
@@ -168,8 +158,8 @@ def try_it(run: lab.LabRun) -> None:
         st.vega_lite_chart(charts.top_classes(top), width="stretch")
     with shipped_column.container(border=True):
         st.markdown(f"**{PHOTO_MODEL}**")
-        answer_line("unsure" if shipped.unsure else shipped.label, shipped.top(1)[0][1])
-        st.vega_lite_chart(charts.top_classes(shipped.top(3)), width="stretch")
+        answer_line("unsure" if analysis.unsure else analysis.prediction.label, analysis.top[0][1])
+        st.vega_lite_chart(charts.top_classes(analysis.top), width="stretch")
     if len(run.result.data.classes) < len(config.PHOTO_CLASSES):
         st.caption("Your head only knows the classes you chose: it must pick one of them, whatever the photo.")
 

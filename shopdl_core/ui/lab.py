@@ -30,7 +30,6 @@ from shopdl_core.recsys.evaluation import evaluate_folds
 from shopdl_core.recsys.factorisation import FactorisationConfig, FittedFactorisation, train_factorisation
 from shopdl_core.recsys.metrics import rmse
 from shopdl_core.ui import charts
-from shopdl_core.vision.lab_head import LabFeatures, LabHeadConfig, fit as fit_head, load_lab_features, prepare_lab_data
 
 PHOTO, RECSYS = "photo", "recsys"
 RUN_KEYS = {PHOTO: "lab_run_photo", RECSYS: "lab_run"}  # st.session_state keys of each experiment's last run
@@ -306,28 +305,3 @@ def shopper_lists(fitted: FittedFactorisation, shopper: int) -> tuple[pd.DataFra
 
     return (table(fitted.predict_pairs(shoppers, products)),
             table(collaborative.rating, collaborative.available))
-
-
-# The photo classifier on frozen ImageNet features.
-
-@st.cache_resource(show_spinner="Loading the lab's photo features…")
-def photo_features() -> LabFeatures:
-    return load_lab_features()
-
-
-def start_photo_head(settings: LabHeadConfig, pace_s: float = 0.0) -> str | None:
-    data = prepare_lab_data(photo_features(), settings)
-    return start_run(PHOTO, settings, lambda run: fit_head(run.settings, data, on_epoch=paced_append(run),
-                                                           stop=run.stop).model, pace_s)
-
-
-def photo_curves(run: LabRun) -> tuple[charts.Spec, charts.Spec]:
-    """Loss and accuracy per epoch, train against validation."""
-    epochs = chart_epochs(run.epochs)
-    loss = [row for e in epochs for row in ({"epoch": e.epoch, "series": "train", "loss": e.train_loss},
-                                            {"epoch": e.epoch, "series": "validation", "loss": e.validation_loss})]
-    accuracy = [row for e in epochs
-                for row in ({"epoch": e.epoch, "series": "train", "accuracy": e.train_accuracy},
-                            {"epoch": e.epoch, "series": "validation", "accuracy": e.validation_accuracy})]
-    return (charts.epoch_curves(loss, "loss", "cross-entropy loss"),
-            charts.epoch_curves(accuracy, "accuracy", "accuracy", percent=True))
