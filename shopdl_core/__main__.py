@@ -49,6 +49,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "app": (LOAD, "N concurrent sessions against the app or a proxy; latency, errors, memory"),
         "startup": (LOAD, "cold start: from `streamlit run app.py` to the home page interactive"),
         "lab": ("shopdl_core.lab_cli", "training time of the Model lab's experiments (page defaults)"),
+        "gpu": ("shopdl_core.gpu_check", "the GPU check: predictions, training, speed and app tests against the CPU"),
     },
 }
 
