@@ -42,25 +42,33 @@ class ModelEntry:
     evaluator: str = ""  # (name, device, **options) -> the figures `evaluate` prints, as a dict
 
 
-_FASHION_MNIST_CODE = dict(loader="shopdl_core.vision.trained:load_trained_model",
-                           trainer="shopdl_core.vision.train:fit",
-                           training="shopdl_core.vision.train:default_training",
-                           evaluator="shopdl_core.vision.evaluation:evaluate_fashion_model")
-_REVIEW_CODE = dict(loader="shopdl_core.text.predict:load_sentiment_model",
-                    trainer="shopdl_core.text.train:fit",
-                    training="shopdl_core.text.recipe:default_training",
-                    evaluator="shopdl_core.text.evaluation:evaluate_text_model")
+# Models trained alike share their code: the network is <module>:<Name>, its config <Name>Config.
+_FAMILIES = {
+    FASHION_MNIST: dict(kind="vision", module="shopdl_core.vision.model",
+                        loader="shopdl_core.vision.trained:load_trained_model", trainer="shopdl_core.vision.train:fit",
+                        training="shopdl_core.vision.train:default_training",
+                        evaluator="shopdl_core.vision.evaluation:evaluate_fashion_model"),
+    REVIEWS: dict(kind="text", module="shopdl_core.text.model",
+                  loader="shopdl_core.text.predict:load_sentiment_model", trainer="shopdl_core.text.train:fit",
+                  training="shopdl_core.text.recipe:default_training",
+                  evaluator="shopdl_core.text.evaluation:evaluate_text_model"),
+}
+
+
+def _family_member(data: str, name: str, checkpoint: str, cli_name: str, summary: str,
+                   default: bool = False) -> ModelEntry:
+    family = dict(_FAMILIES[data])
+    kind, module = family.pop("kind"), family.pop("module")
+    return ModelEntry(name, kind, data, checkpoint, cli_name, summary, default,
+                      network=f"{module}:{name}", config_class=f"{module}:{name}Config", **family)
+
 
 # Baseline first, as the benches print them and the home page lists them.
 MODELS: tuple[ModelEntry, ...] = (
-    ModelEntry("SeedCNN", "vision", FASHION_MNIST, "vision_seed_cnn.pt", "seed",
-               "the seed document's LeNet-style network, without its softmax-before-loss bug",
-               network="shopdl_core.vision.model:SeedCNN", config_class="shopdl_core.vision.model:SeedCNNConfig",
-               **_FASHION_MNIST_CODE),
-    ModelEntry("ProductCNN", "vision", FASHION_MNIST, "vision_product_cnn.pt", "product",
-               "three conv blocks with batch norm, dropout and augmentation", default=True,
-               network="shopdl_core.vision.model:ProductCNN",
-               config_class="shopdl_core.vision.model:ProductCNNConfig", **_FASHION_MNIST_CODE),
+    _family_member(FASHION_MNIST, "SeedCNN", "vision_seed_cnn.pt", "seed",
+                   "the seed document's LeNet-style network, without its softmax-before-loss bug"),
+    _family_member(FASHION_MNIST, "ProductCNN", "vision_product_cnn.pt", "product",
+                   "three conv blocks with batch norm, dropout and augmentation", default=True),
     ModelEntry("PhotoCNN", "vision", PRODUCT_PHOTOS, "vision_photo_cnn.pt", "photo",
                "EfficientNet-Lite0 pretrained on ImageNet, fine-tuned on real product photos", default=True,
                network="shopdl_core.vision.efficientnet:PhotoCNN",
@@ -69,14 +77,10 @@ MODELS: tuple[ModelEntry, ...] = (
                trainer="shopdl_core.vision.photo_train:fit",
                training="shopdl_core.vision.photo_train:default_training",
                evaluator="shopdl_core.vision.evaluation:evaluate_photo_model"),
-    ModelEntry("ReviewRNN", "text", REVIEWS, "text_review_rnn.pt", "rnn",
-               "one-directional recurrent layer, reads to the last word",
-               network="shopdl_core.text.model:ReviewRNN", config_class="shopdl_core.text.model:ReviewRNNConfig",
-               **_REVIEW_CODE),
-    ModelEntry("AttentionRNN", "text", REVIEWS, "text_attention_rnn.pt", "attention",
-               "bidirectional recurrent layer + attention over the words", default=True,
-               network="shopdl_core.text.model:AttentionRNN",
-               config_class="shopdl_core.text.model:AttentionRNNConfig", **_REVIEW_CODE),
+    _family_member(REVIEWS, "ReviewRNN", "text_review_rnn.pt", "rnn",
+                   "one-directional recurrent layer, reads to the last word"),
+    _family_member(REVIEWS, "AttentionRNN", "text_attention_rnn.pt", "attention",
+                   "bidirectional recurrent layer + attention over the words", default=True),
 )
 _BY_NAME = {entry.name: entry for entry in MODELS}
 

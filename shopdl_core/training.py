@@ -80,6 +80,19 @@ def seeded(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
+def take_step(optimiser: torch.optim.Optimizer, loss: torch.Tensor, schedule=None,
+              clip: tuple[Any, float] | None = None) -> None:
+    """One optimiser step on ``loss``: clear the gradients, back-propagate, clip them to
+    ``clip = (parameters, max_norm)`` when given, step, then step a per-batch ``schedule``."""
+    optimiser.zero_grad(set_to_none=True)
+    loss.backward()
+    if clip is not None:
+        torch.nn.utils.clip_grad_norm_(*clip)
+    optimiser.step()
+    if schedule is not None:
+        schedule.step()
+
+
 def should_stop(stop: StopSignal | None) -> bool:
     return stop is not None and stop.is_set()
 

@@ -19,7 +19,7 @@ from shopdl_core.device import pick_device
 from shopdl_core.text.data import pad_batch
 from shopdl_core.text.evaluation import evaluate
 from shopdl_core.text.tokenize import PAD_ID, UNK_ID
-from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop
+from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop, take_step
 
 
 @dataclass(frozen=True)
@@ -187,10 +187,7 @@ def fit(settings: TextTrainConfig, data: TextData, on_epoch: OnEpoch | None = No
                 loss = loss + settings.aux_weight * aux
                 aux_total += aux.item()
             batches += 1
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), settings.clip_norm)
-            optimiser.step()
+            take_step(optimiser, loss, clip=(model.parameters(), settings.clip_norm))
             total_count += len(batch)
         if history.stopped:
             break

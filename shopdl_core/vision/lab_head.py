@@ -31,7 +31,7 @@ from torch import nn
 from shopdl_core import config
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.metrics import confusion_matrix
-from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop
+from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop, take_step
 from shopdl_core.vision.efficientnet import EfficientNetLite0, load_imagenet_weights, model_inputs
 from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir, stratified_split
 from shopdl_core.vision.preprocess import DecodedPhoto, photo_model_input
@@ -216,9 +216,7 @@ def fit(settings: LabHeadConfig, data: LabData, on_epoch: OnEpoch | None = None,
                 history.stopped = True
                 break
             loss = nn.functional.cross_entropy(model(data.train[batch]), data.train_labels[batch])
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            optimiser.step()
+            take_step(optimiser, loss)
             total, count = total + loss.item() * len(batch), count + len(batch)
         model.eval()
         if history.stopped:

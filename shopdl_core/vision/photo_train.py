@@ -28,7 +28,7 @@ from shopdl_core import config, registry
 from shopdl_core.checkpoints import save_checkpoint
 from shopdl_core.device import pick_device
 from shopdl_core.metrics import accuracy, confusion_matrix, per_class_accuracy
-from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop
+from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop, take_step
 from shopdl_core.vision.calibration import expected_calibration_error, fit_temperature
 from shopdl_core.vision.efficientnet import PhotoCNN, PhotoCNNConfig, model_inputs, photo_cnn_from_imagenet
 from shopdl_core.vision.photo_eval import (FAMILIAR_PERCENTILE, familiarity, photo_embeddings, photo_logits,
@@ -150,10 +150,7 @@ def fit(settings: PhotoTrainConfig, data: PhotoData, on_epoch: OnEpoch | None = 
             batch_targets = targets[chosen].to(device)
             logits = forward(batch)
             loss = loss_fn(logits, batch_targets)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
+            take_step(optimizer, loss, schedule)
             total_loss += float(loss.detach()) * len(chosen)
             correct += int((logits.argmax(1) == batch_targets).sum())
         if history.stopped:

@@ -21,7 +21,7 @@ from shopdl_core.checkpoints import save_checkpoint
 from shopdl_core.device import pick_device
 from shopdl_core.errors import InputError
 from shopdl_core.metrics import accuracy, confusion_matrix, per_class_accuracy
-from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop
+from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop, take_step
 from shopdl_core.vision.data import augment, data_fingerprint, iterate_batches, load_split, normalise
 from shopdl_core.vision.model import model_config
 
@@ -109,10 +109,7 @@ def fit(settings: FashionTrainConfig, data: FashionData, on_epoch: OnEpoch | Non
                 batch = augment(batch.cpu(), generator).to(device)
             logits = model(batch)
             loss = loss_fn(logits, batch_targets)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
+            take_step(optimizer, loss, schedule)
             total_loss += loss.detach() * len(batch_targets)
             correct += (logits.argmax(1) == batch_targets).sum()
         if history.stopped:
