@@ -69,3 +69,27 @@ def test_cli_and_pages_read_the_registry():
     assert VISION_MODELS == ("PhotoCNN", "ProductCNN", "SeedCNN")  # the selector opens on the photo model
     assert TEXT_MODELS == ("ReviewRNN", "AttentionRNN")  # the baseline first
     assert {name for demo in DEMOS for name in demo.models} == set(registry.list_models())
+
+
+def test_a_new_model_is_one_module_and_one_entry(monkeypatch):
+    """The worked example of docs/architecture-notes.md: tiny_cnn.py plus this entry, and the
+    registry builds it and its trainer (the shared Fashion-MNIST one) trains it."""
+    import numpy as np
+    import torch
+
+    from shopdl_core.vision.data import load_split
+    from shopdl_core.vision.train import FashionData
+
+    entry = registry.ModelEntry(
+        "TinyCNN", "vision", registry.FASHION_MNIST, "vision_tiny_cnn.pt", "tiny", "one conv layer",
+        network="tests.unit.core.tiny_cnn:TinyCNN", config_class="tests.unit.core.tiny_cnn:TinyCNNConfig",
+        loader="shopdl_core.vision.trained:load_trained_model", trainer="shopdl_core.vision.train:fit",
+        training="tests.unit.core.tiny_cnn:default_training",
+        evaluator="shopdl_core.vision.evaluation:evaluate_fashion_model")
+    monkeypatch.setattr(registry, "MODELS", (*registry.MODELS, entry))
+    monkeypatch.setattr(registry, "_BY_NAME", {**registry._BY_NAME, "TinyCNN": entry})
+    assert registry.cli_choices("vision", registry.FASHION_MNIST)["tiny"] == "TinyCNN"
+    images, labels = load_split("test")
+    history = registry.trainer("TinyCNN")(registry.default_training("TinyCNN"),
+                                          FashionData(images[:256], labels[:256], torch.device("cpu")))
+    assert type(history.model).__name__ == "TinyCNN" and np.isfinite(history.last.train_loss)
