@@ -5,27 +5,23 @@ import streamlit as st
 from shopdl_core import config
 from shopdl_core.checkpoints import read_model_card
 from shopdl_core.errors import CheckpointError, InputError
-from shopdl_core.ui.common import format_bytes, shared_device
+from shopdl_core.ui import charts
+from shopdl_core.ui.common import format_bytes
 from shopdl_core.ui.vision import (
     PHOTO_MODEL,
-    SILHOUETTE_MODELS,
     VISION_MODELS,
+    analysed_photo,
+    answer_line,
     chosen_photo_bytes,
-    decode_and_classify,
-    photo_digest,
     evaluation_charts,
     load_vision_model,
     model_input_picture,
+    photo_digest,
     silhouette_real_photo_accuracy,
-    answer_line,
     similar_product_cards,
     tag_badges,
-    top_classes_chart,
 )
-from shopdl_core.vision.explain import grad_cam, heat_map_overlay
 from shopdl_core.vision.photo_eval import FASHION_TO_PHOTO
-from shopdl_core.vision.preprocess import prepare_product_photo
-from shopdl_core.vision.search import UNSURE_BELOW, photo_model_batch, predict_photos, similar_products
 
 st.title("📷 Product photos")
 st.markdown(
@@ -44,75 +40,69 @@ except CheckpointError as exc:
 
 photo_bytes = chosen_photo_bytes("image")
 
-decoded = None
+analysis = None
 if photo_bytes is not None:
     try:
         # The uploaded file's name is not echoed: messages render as Markdown.
-        decoded, prediction = decode_and_classify(photo_digest(photo_bytes), photo_bytes)
+        analysis = analysed_photo(photo_digest(photo_bytes), photo_bytes)
     except InputError as exc:
         st.error(str(exc))
 
-if decoded is not None:
-    device = shared_device()
-    show_heat_map = st.toggle("Show where the model looked (Grad-CAM)", value=False, key="image_heat_map",
-                              help="The places whose features raised the predicted class's score, from the "
-                                   "model's last feature map (7 x 7 cells), drawn over the photo.")
+
+def render_answer(analysis) -> None:
+    """PhotoCNN's answer: the kind, its tags and probabilities; or, for a photo it does not
+    recognise, one plain line with the details behind an expander (no tags, no products)."""
+    st.subheader(analysis.answer)
+    if analysis.unsure:
+        with st.expander("Why, and what it guessed"):
+            st.markdown(analysis.why_unsure)
+            st.markdown(f"{PHOTO_MODEL} knows ten kinds of clothing ({', '.join(config.PHOTO_CLASSES)}); "
+                        "anything else (a bag, a cat, a chair) or an unclear photo lands here.")
+            st.vega_lite_chart(charts.top_classes(analysis.top), width="stretch")
+        return
+    st.vega_lite_chart(charts.top_classes(analysis.top), width="stretch")
+    tag_badges(analysis.tags)
+    st.caption(f"Calibrated probabilities (temperature {trained.temperature:.2f}, fitted on held-out "
+               "training photos).")
+
+
+if analysis is not None:
+    if st.toggle("Show where the model looked (Grad-CAM)", value=False, key="image_heat_map",
+                 help="The places whose features raised the predicted class's score, from the "
+                      "model's last feature map (7 x 7 cells), drawn over the photo."):
+        analysis = analysed_photo(photo_digest(photo_bytes), photo_bytes, explain=True)
     photo_column, result_column = st.columns([2, 3])
     with photo_column:
-        width, height = decoded.original_size
-        if show_heat_map:
-            class_index = trained.class_names.index(prediction.label)
-            cam = grad_cam(trained.model, photo_model_batch(trained.model, [decoded]).to(device), class_index)
-            st.image(heat_map_overlay(decoded, cam),
-                     caption=f"Where {PHOTO_MODEL} looked for “{prediction.label}” (red: most)")
+        width, height = analysis.photo.original_size
+        if analysis.heat_map is not None:
+            st.image(analysis.heat_map, caption=f"Where {PHOTO_MODEL} looked for “{analysis.prediction.label}” (red: most)")
         else:
-            st.image(decoded.picture, caption=f"The photo ({width} x {height} pixels)")
+            st.image(analysis.photo.picture, caption=f"The photo ({width} x {height} pixels)")
     with result_column:
-        if prediction.unsure:
-            st.subheader("Not one of our kinds of product, or unsure")
-            why = (f"the photo looks less like any of its training photos (similarity {prediction.familiarity:.2f}) "
-                   f"than 97.5 % of real garment photos do (at least {trained.familiar_above:.2f})"
-                   if prediction.unfamiliar else f"that is under the {UNSURE_BELOW:.0%} it needs to name a kind")
-            st.warning(
-                f"{PHOTO_MODEL}'s best guess is **{prediction.label}** at {prediction.top(1)[0][1]:.0%}, but {why}. "
-                f"It knows ten kinds of clothing ({', '.join(config.PHOTO_CLASSES)}); anything else "
-                "(a bag, a cat, a chair) or an unclear photo lands here."
-            )
-        else:
-            st.subheader(prediction.label)
-        st.vega_lite_chart(top_classes_chart(prediction), width="stretch")
-        tag_badges(prediction)
-        st.caption(f"Calibrated probabilities (temperature {trained.temperature:.2f}, fitted on held-out "
-                   "training photos).")
-    st.subheader("Similar products")
-    st.caption(f"The catalogue's nearest products by cosine similarity in {PHOTO_MODEL}'s pooled features.")
-    similar_product_cards(similar_products(trained.catalog_index, prediction.embedding))
+        render_answer(analysis)
+    if analysis.similar is not None:
+        st.subheader("Similar products")
+        st.caption(f"The catalogue's nearest products by cosine similarity in {PHOTO_MODEL}'s pooled features.")
+        similar_product_cards(analysis.similar)
 
     st.header("The same photo, three models")
     columns = st.columns(3)
     with columns[0].container(border=True):
         st.markdown(f"**{PHOTO_MODEL}** · reads the colour photo")
-        answer_line("unsure" if prediction.unsure else prediction.label, prediction.top(1)[0][1])
+        answer_line("unsure" if analysis.unsure else analysis.prediction.label, analysis.top[0][1])
         st.caption(f"Accuracy on the {trained.metrics['photos']} validation photos: "
                    f"{trained.metrics['accuracy']:.1%} (ten kinds).")
-    try:
-        silhouette = prepare_product_photo(decoded, name="This photo")
-    except InputError as exc:
-        silhouette = None
-        silhouette_error = str(exc)
-    for column, name in zip(columns[1:], SILHOUETTE_MODELS):
+    for column, answer in zip(columns[1:], analysis.silhouettes):
         with column.container(border=True):
-            st.markdown(f"**{name}** · Fashion-MNIST, reads a 28 x 28 silhouette")
-            if silhouette is None:
-                st.info(silhouette_error)
+            st.markdown(f"**{answer.model}** · Fashion-MNIST, reads a 28 x 28 silhouette")
+            if answer.problem is not None:
+                st.info(answer.problem)
                 continue
-            model = load_vision_model(name)
-            answer = predict_photos(model.model, [silhouette], model.class_names, device)[0]
             left, right = st.columns([1, 1])
-            left.image(model_input_picture(silhouette.pixels), caption="What it sees")
+            left.image(model_input_picture(answer.pixels), caption="What it sees")
             with right:
-                answer_line(answer.label, answer.top(1)[0][1])
-            real = silhouette_real_photo_accuracy(name)
+                answer_line(answer.label, answer.probability)
+            real = silhouette_real_photo_accuracy(answer.model)
             st.caption(f"Right on {real['real_photo_accuracy']:.0%} of the {real['real_photos']} validation photos "
                        "of the seven kinds it has a class for.")
     st.caption(

@@ -8,16 +8,15 @@ learned recommender on the synthetic shop.
 import numpy as np
 import streamlit as st
 
-from shopdl_core import config
+from shopdl_core import config, lab_defaults as defaults
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.recsys.factorisation import FactorisationConfig
-from shopdl_core.ui import charts, lab
-from shopdl_core.ui.vision import PHOTO_MODEL, answer_line, chosen_photo_bytes, decode_and_classify, photo_digest
+from shopdl_core.ui import charts, lab, lab_photo
+from shopdl_core.ui.vision import PHOTO_MODEL, analysed_photo, answer_line, chosen_photo_bytes, photo_digest
 from shopdl_core.vision.lab_head import MAX_EPOCHS as MAX_HEAD_EPOCHS, LabHeadConfig
 
 REDRAW_S = 0.5
-MLP_HIDDEN = 256
-HEADS = {"Linear": 0, f"MLP ({MLP_HIDDEN} hidden units)": MLP_HIDDEN}
+HEADS = {"Linear": 0, f"MLP ({defaults.MLP_HIDDEN} hidden units)": defaults.MLP_HIDDEN}
 
 st.title("🧪 Model lab")
 st.markdown(
@@ -26,6 +25,12 @@ st.markdown(
     f"at a time, and the server at most {lab.MAX_SERVER_RUNS}."
 )
 photo_tab, recsys_tab = st.tabs(["📷 Photo classifier", "🛍️ Learned recommender"])
+
+
+def pace_slider(column, default: float, key: str) -> float:
+    return column.slider("Pace: least seconds per epoch", 0.0, defaults.MAX_PACE_S, default, 0.05, key=key,
+                         help="Each epoch waits until it has lasted this long, so you can watch the curves "
+                              "and press Stop. 0 trains at full speed.")
 
 
 def stop_button(kind: str, key: str, column) -> None:
@@ -53,18 +58,20 @@ def photo_settings() -> None:
                                 help="This share of the training labels is changed to another chosen class "
                                      "at random. Validation labels stay true.")
     head = head_column.selectbox("Head", list(HEADS), key="lab_photo_head")
-    rate_column, epochs_column, decay_column = st.columns(3)
-    learning_rate = rate_column.number_input("Learning rate", 0.0, 1.0, 1e-3, 1e-4, format="%.4f",
+    start = defaults.PHOTO_HEAD
+    rate_column, epochs_column, decay_column, pace_column = st.columns(4)
+    learning_rate = rate_column.number_input("Learning rate", 0.0, 1.0, start.learning_rate, 1e-4, format="%.4f",
                                              key="lab_photo_learning_rate")
-    epochs = epochs_column.number_input("Epochs", 0, MAX_HEAD_EPOCHS, 20, key="lab_photo_epochs")
-    weight_decay = decay_column.number_input("Weight decay", 0.0, 1.0, 1e-4, 1e-4, format="%.4f",
+    epochs = epochs_column.number_input("Epochs", 0, MAX_HEAD_EPOCHS, start.epochs, key="lab_photo_epochs")
+    weight_decay = decay_column.number_input("Weight decay", 0.0, 1.0, start.weight_decay, 1e-4, format="%.4f",
                                              key="lab_photo_weight_decay")
+    pace = pace_slider(pace_column, defaults.PHOTO_PACE_S, "lab_photo_pace")
     train_column, stop_column = st.columns([1, 5])
     if train_column.button("Train", key="lab_photo_train", type="primary"):
         try:
             settings = LabHeadConfig(tuple(classes), share / 100, noise / 100, float(learning_rate), int(epochs),
                                      float(weight_decay), HEADS[head]).checked()
-            refused = lab.start_photo_head(settings)
+            refused = lab_photo.start_photo_head(settings, pace)
         except (InputError, CheckpointError) as exc:
             st.error(f"Not started: {exc}")
         else:
@@ -93,6 +100,7 @@ def live(kind: str, draw_charts, figures, after_run=None) -> None:
             return
         done = len(run.epochs)
         st.progress(done / run.total_epochs, text=f"Epoch {done} of {run.total_epochs}")
+        st.caption(f"This run's settings: {lab.run_settings(run)}")
         draw_charts(run)
         if run.running:
             return
@@ -110,7 +118,7 @@ def live(kind: str, draw_charts, figures, after_run=None) -> None:
 
 
 def photo_charts(run: lab.LabRun) -> None:
-    loss, accuracy = lab.photo_curves(run)
+    loss, accuracy = lab_photo.photo_curves(run)
     loss_column, accuracy_column = st.columns(2)
     loss_column.vega_lite_chart(loss, width="stretch")
     accuracy_column.vega_lite_chart(accuracy, width="stretch")
@@ -125,13 +133,6 @@ def photo_confusion(run: lab.LabRun) -> None:
     st.vega_lite_chart(charts.confusion(run.result.confusion(), data.classes), width="stretch")
 
 
-@st.cache_resource(show_spinner="Loading the ImageNet EfficientNet-Lite0…")
-def imagenet_backbone():
-    from shopdl_core.vision.lab_head import imagenet_backbone as load
-
-    return load()
-
-
 def try_it(run: lab.LabRun) -> None:
     st.subheader("Try it")
     st.caption(f"The head you trained beside the shipped {PHOTO_MODEL} (fine-tuned end to end, all ten kinds).")
@@ -139,19 +140,16 @@ def try_it(run: lab.LabRun) -> None:
     if photo_bytes is None:
         return
     try:
-        decoded, shipped = decode_and_classify(photo_digest(photo_bytes), photo_bytes)
-        backbone = imagenet_backbone()
+        analysis = analysed_photo(photo_digest(photo_bytes), photo_bytes, silhouettes=False)
+        probabilities = lab_photo.head_probabilities(run.result, analysis.photo)
     except InputError as exc:
         st.error(str(exc))
         return
     except (ModuleNotFoundError, CheckpointError) as exc:
         st.error(f"Cannot compare here: {exc}")
         return
-    from shopdl_core.vision.lab_head import imagenet_features
-
-    probabilities = run.result.probabilities(imagenet_features(backbone, [decoded]))[0]
     picture_column, head_column, shipped_column = st.columns([2, 2, 2])
-    picture_column.image(decoded.picture, caption="The photo")
+    picture_column.image(analysis.photo.picture, caption="The photo")
     with head_column.container(border=True):
         st.markdown("**Your head**")
         best = int(np.argmax(probabilities))
@@ -160,8 +158,8 @@ def try_it(run: lab.LabRun) -> None:
         st.vega_lite_chart(charts.top_classes(top), width="stretch")
     with shipped_column.container(border=True):
         st.markdown(f"**{PHOTO_MODEL}**")
-        answer_line("unsure" if shipped.unsure else shipped.label, shipped.top(1)[0][1])
-        st.vega_lite_chart(charts.top_classes(shipped.top(3)), width="stretch")
+        answer_line("unsure" if analysis.unsure else analysis.prediction.label, analysis.top[0][1])
+        st.vega_lite_chart(charts.top_classes(analysis.top), width="stretch")
     if len(run.result.data.classes) < len(config.PHOTO_CLASSES):
         st.caption("Your head only knows the classes you chose: it must pick one of them, whatever the photo.")
 
@@ -190,14 +188,15 @@ def recommender_settings() -> None:
         "shop's ratings and watch it learn: RMSE on the training ratings and on 20 % held out, per epoch, "
         "beside user-CF and the biases alone."
     )
-    defaults = FactorisationConfig()
-    factors_column, regularisation_column, rate_column, epochs_column = st.columns(4)
-    factors = factors_column.number_input("Factors", 0, 256, 16, key="lab_factors")
-    regularisation = regularisation_column.number_input("Regularisation λ", 0.0, 100.0, 5.0, 0.5,
+    start = defaults.RECOMMENDER
+    factors_column, regularisation_column, rate_column, epochs_column, pace_column = st.columns(5)
+    factors = factors_column.number_input("Factors", 0, 256, start.factors, key="lab_factors")
+    regularisation = regularisation_column.number_input("Regularisation λ", 0.0, 100.0, start.regularisation, 0.5,
                                                         key="lab_regularisation")
-    learning_rate = rate_column.number_input("Learning rate", 0.0, 1.0, defaults.learning_rate, 0.01,
+    learning_rate = rate_column.number_input("Learning rate", 0.0, 1.0, start.learning_rate, 0.005,
                                              format="%.3f", key="lab_learning_rate")
-    epochs = epochs_column.number_input("Epochs", 0, 5000, 150, key="lab_epochs")
+    epochs = epochs_column.number_input("Epochs", 0, 5000, start.epochs, key="lab_epochs")
+    pace = pace_slider(pace_column, defaults.RECOMMENDER_PACE_S, "lab_pace")
     train_column, stop_column = st.columns([1, 5])
     if train_column.button("Train", key="lab_train", type="primary"):
         try:
@@ -206,7 +205,7 @@ def recommender_settings() -> None:
         except InputError as exc:
             st.error(f"Not started: {exc}")
         else:
-            refused = lab.start_recommender(settings)
+            refused = lab.start_recommender(settings, pace)
             if refused:
                 st.warning(refused)
     stop_button(lab.RECSYS, "lab_stop", stop_column)

@@ -51,6 +51,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "soak": (LOAD, "a day of demos: many short sessions come and go; memory over time"),
         "failover": (LOAD, "kill one of 2 app processes behind nginx during a load: what viewers see"),
         "lab": ("shopdl_core.lab_cli", "training time of the Model lab's experiments (page defaults)"),
+        "gpu": ("shopdl_core.gpu_check", "the GPU check: predictions, training, speed and app tests against the CPU"),
     },
 }
 

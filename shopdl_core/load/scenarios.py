@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shopdl_core.ui.session_client import PageRun
+from shopdl_core.lab_defaults import RECOMMENDER
+from shopdl_core.load.session_client import PageRun
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,12 @@ class LabTraining:
 
 
 # The learned recommender at the page's default settings, for as many epochs as the page allows
-# (a few seconds on 2 cores, so the bench presses Train again whenever a run finishes).
+# and at full speed (a few seconds on 2 cores, so the bench presses Train again whenever a run
+# finishes).
 LAB_TRAINING = LabTraining(
     url_path="lab",
-    settings={"lab_factors": 16, "lab_regularisation": 5.0, "lab_learning_rate": 0.05, "lab_epochs": 5000},
+    settings={"lab_factors": RECOMMENDER.factors, "lab_regularisation": RECOMMENDER.regularisation,
+              "lab_learning_rate": RECOMMENDER.learning_rate, "lab_epochs": 5000, "lab_pace": 0.0},
     train="lab_train",
     stop="lab_stop",
 )

@@ -7,26 +7,29 @@ import json
 import statistics
 import sys
 import time
+from dataclasses import replace
 
 import torch
 
-from shopdl_core import config
+from shopdl_core import config, registry
 from shopdl_core.device import describe_device, pick_device
-from shopdl_core.errors import CheckpointError, InputError
-from shopdl_core.text.data import data_fingerprint, load_splits
+from shopdl_core.errors import InputError
+from shopdl_core.text.data import load_splits
 from shopdl_core.text.model import CELLS
-from shopdl_core.text.ood import OOD_SPLITS, evaluate_ood, load_ood_reviews
+from shopdl_core.text.ood import OOD_SPLITS
 from shopdl_core.text.predict import SentimentModel, load_sentiment_model
-from shopdl_core.text.train import (MODEL_CHOICES, EpochReport, TrainConfig, evaluate_splits,
-                                    save_text_model, train_text_model)
+from shopdl_core.text.recipe import save_text_model, train_text_model
+from shopdl_core.text.train import TextTrainConfig
+from shopdl_core.training import EpochReport
 
 BENCH_SINGLE_RUNS = 200
+MODEL_CHOICES = registry.cli_choices("text")  # --model value -> model name
 
 
 def add_commands(targets: dict) -> None:
     train = targets["train"].add_parser("text", help="train a review sentiment model (ReviewRNN or AttentionRNN)")
     train.add_argument("--model", choices=sorted(MODEL_CHOICES), default="attention")
-    train.add_argument("--epochs", type=int, default=TrainConfig.epochs)
+    train.add_argument("--epochs", type=int, default=TextTrainConfig.epochs)
     train.add_argument("--cell", choices=sorted(CELLS), default="gru",
                        help="recurrent cell (gru was best on validation; see the README)")
     train.add_argument("--seed", type=int, default=config.SEED,
@@ -35,49 +38,23 @@ def add_commands(targets: dict) -> None:
                        help="seeds the train/validation/test split (keep it to compare runs on one test split)")
     train.add_argument("--device", default=None, help="cpu, cuda or mps (default: SHOPDL_DEVICE, else best)")
     train.add_argument("--output", default=None, help="checkpoint path (default: the shipped one in assets/models)")
-    levers = train.add_argument_group("levers for reviews of other things (README: Review sentiment)")
+    train.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
+    ablations = train.add_argument_group(
+        "ablations: each turns off one part of the shipped recipe (README: Review sentiment); the levers "
+        "measured and not kept are in experiments/README.md")
     switch = argparse.BooleanOptionalAction
-    levers.add_argument("--vectors", dest="word_vectors", action=switch, default=TrainConfig.word_vectors,
-                        help="GloVe vectors and an extended vocabulary (--no-vectors: the clothing-only baseline)")
-    levers.add_argument("--valence", dest="valence_feature", action=switch, default=TrainConfig.valence_feature,
-                        help="each word's lexicon valence as an input feature")
-    levers.add_argument("--aux-weight", type=float, default=TrainConfig.aux_weight,
-                        help="weight of the auxiliary lexicon-valence loss (0: off)")
-    levers.add_argument("--mask-rate", type=float, default=TrainConfig.domain_mask_rate,
-                        help="share of the --mask-words masked in each batch")
-    levers.add_argument("--mask-words", choices=("domain", "polar"), default=TrainConfig.mask_words,
-                        help="domain: typical of clothing reviews; polar: polarity from the clothing context")
-    levers.add_argument("--contrast-share", type=float, default=TrainConfig.contrast_share,
-                        help="made-up 'X, but Y' examples per training review")
-    levers.add_argument("--negation", dest="negation_scope", action=switch, default=TrainConfig.negation_scope,
-                        help="mark negation scope and reverse the valence feature inside it")
-    levers.add_argument("--lexicon-examples", action=switch, default=TrainConfig.lexicon_examples,
-                        help="lexicon words, alone and negated, as extra labelled examples")
-    levers.add_argument("--average-last", type=int, default=TrainConfig.average_last,
-                        help="also try the mean weights of the last N epochs, kept if validation prefers them")
-    levers.add_argument("--domain-dropout", type=float, default=0.0,
-                        help="share of tokens read without their own trainable row in training (GloVe and valence only)")
-    levers.add_argument("--written-repeats", type=int, default=TrainConfig.written_repeats,
-                        help="add the written reviews' dev half (not the held-out half) to training this many times")
-    levers.add_argument("--writers-repeats", type=int, default=TrainConfig.writers_repeats,
-                        help="add the training writers' reviews of other things (assets/data/reviews_written) "
-                             "this many times")
-    levers.add_argument("--members", type=int, default=TrainConfig.members,
-                        help="train this many networks (seeds --seed, --seed + 1, ...) and average their logits")
-    levers.add_argument("--hidden-dim", type=int, default=None,
-                        help="hidden units per direction (default: the model's own, 64 attention, 96 rnn)")
-    levers.add_argument("--dropout", type=float, default=None,
-                        help="dropout on the word vectors and the review vector (default: the model's, 0.3)")
-    levers.add_argument("--word-dropout", type=float, default=TrainConfig.word_dropout,
-                        help="share of words replaced by <unk> in each training batch")
-    levers.add_argument("--drop-disagreeing", action="store_true",
-                        help="leave out training reviews whose stars and 'recommended' answer disagree")
-    levers.add_argument("--lexicon-apart", action="store_true",
-                        help="lexicon examples count 1 each instead of taking the clothing class weights")
-    levers.add_argument("--layers", type=int, default=1, help="stacked recurrent layers")
-    levers.add_argument("--final-states", action="store_true",
-                        help="attention model: the classifier also reads each direction's final state")
-    levers.add_argument("--threads", type=int, default=None, help="CPU threads for torch (default: torch's)")
+    ablations.add_argument("--vectors", dest="word_vectors", action=switch, default=TextTrainConfig.word_vectors,
+                           help="GloVe vectors and an extended vocabulary (--no-vectors: the clothing-only baseline)")
+    ablations.add_argument("--valence", dest="valence_feature", action=switch,
+                           default=TextTrainConfig.valence_feature, help="each word's lexicon valence as an input feature")
+    ablations.add_argument("--aux-weight", type=float, default=TextTrainConfig.aux_weight,
+                           help="weight of the auxiliary lexicon-valence loss (0: off)")
+    ablations.add_argument("--contrast-share", type=float, default=TextTrainConfig.contrast_share,
+                           help="made-up 'X, but Y' examples per training review")
+    ablations.add_argument("--negation", dest="negation_scope", action=switch, default=TextTrainConfig.negation_scope,
+                           help="mark negation scope and reverse the valence feature inside it")
+    ablations.add_argument("--lexicon-examples", action=switch, default=TextTrainConfig.lexicon_examples,
+                           help="lexicon words, alone and negated, as extra labelled examples")
     train.set_defaults(func=run_train)
 
     evaluate = targets["evaluate"].add_parser("text", help="test-split metrics and the 3-star score spread")
@@ -106,53 +83,27 @@ def _model_names(choice: str) -> list[str]:
 def _print_epoch(report: EpochReport) -> None:
     mark = " *" if report.improved else ""
     print(f"epoch {report.epoch}/{report.epochs}  train loss {report.train_loss:.4f}  "
-          f"val loss {report.val_loss:.4f}  val balanced acc {report.val_balanced_accuracy:.4f}  "
-          f"val macro-F1 {report.val_macro_f1:.4f}  {report.seconds:.0f}s{mark}", flush=True)
-
-
-def _print_member(index: int, count: int) -> None:
-    if count > 1:
-        print(f"member {index + 1} of {count}", flush=True)
+          f"val loss {report.validation_loss:.4f}  val balanced acc {report.validation_accuracy:.4f}  "
+          f"val macro-F1 {report.extra['val_macro_f1']:.4f}  {report.seconds:.0f}s{mark}", flush=True)
 
 
 def run_train(args: argparse.Namespace) -> int:
     if args.epochs < 1:
         raise InputError("--epochs must be at least 1.")
-    if args.members < 1:
-        raise InputError("--members must be at least 1.")
     device = pick_device(args.device)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
     name = MODEL_CHOICES[args.model]
-    settings = TrainConfig(epochs=args.epochs, seed=args.seed, split_seed=args.split_seed,
-                           word_vectors=args.word_vectors,
-                           valence_feature=args.valence_feature, aux_weight=args.aux_weight,
-                           domain_mask_rate=args.mask_rate, mask_words=args.mask_words,
-                           contrast_share=args.contrast_share, negation_scope=args.negation_scope,
-                           lexicon_examples=args.lexicon_examples, average_last=args.average_last,
-                           members=args.members, written_repeats=args.written_repeats,
-                           writers_repeats=args.writers_repeats, word_dropout=args.word_dropout,
-                           drop_disagreeing=args.drop_disagreeing, lexicon_apart=args.lexicon_apart)
+    settings = replace(registry.default_training(name), epochs=args.epochs, seed=args.seed,
+                       split_seed=args.split_seed, word_vectors=args.word_vectors,
+                       valence_feature=args.valence_feature, aux_weight=args.aux_weight,
+                       contrast_share=args.contrast_share, negation_scope=args.negation_scope,
+                       lexicon_examples=args.lexicon_examples)
     print(f"Training {name} ({args.cell}) on {describe_device(device)}", flush=True)
-    if not 0.0 <= args.domain_dropout < 1.0:
-        raise InputError("--domain-dropout must be at least 0 and below 1.")
-    for flag, value in (("--dropout", args.dropout), ("--word-dropout", args.word_dropout)):
-        if value is not None and not 0.0 <= value < 1.0:
-            raise InputError(f"{flag} must be at least 0 and below 1.")
-    if args.layers < 1:
-        raise InputError("--layers must be at least 1.")
-    if args.hidden_dim is not None and args.hidden_dim < 1:
-        raise InputError("--hidden-dim must be at least 1.")
-    options = {"cell": args.cell, **({"domain_dropout": args.domain_dropout} if args.domain_dropout else {}),
-               **({"hidden_dim": args.hidden_dim} if args.hidden_dim else {}),
-               **({"final_states": True} if args.final_states else {}),
-               **({"dropout": args.dropout} if args.dropout is not None else {}),
-               **({"layers": args.layers} if args.layers != 1 else {})}
-    trained = train_text_model(name, settings, device, options, on_progress=_print_epoch,
-                               on_member=_print_member)
+    trained = train_text_model(name, settings, device, {"cell": args.cell}, on_epoch=_print_epoch)
     path = save_text_model(trained, name, args.output)
     test, calibration = trained.metrics["test"], trained.metrics["calibration"]
-    print(f"{trained.metrics['members']} network(s), {trained.result.seconds:.0f}s of training; test accuracy "
+    print(f"{trained.history.seconds:.0f}s of training; test accuracy "
           f"{test['accuracy']:.4f}, balanced accuracy {test['balanced_accuracy']:.4f}, "
           f"macro-F1 {test['macro_f1']:.4f}; temperature {calibration['temperature']:.3f}, test ECE "
           f"{calibration['test_ece_before']:.4f} -> {calibration['test_ece_after']:.4f}\nwrote {path}")
@@ -161,18 +112,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_evaluate(args: argparse.Namespace) -> int:
     device = pick_device(args.device)
-    current = data_fingerprint()
-    report = {}
-    for name in _model_names(args.model):
-        scorer = load_sentiment_model(name, device)
-        # Test metrics only mean something on the data and split the model was trained with.
-        if scorer.fingerprint != current:
-            raise CheckpointError(f"{name} was trained on review data {scorer.fingerprint}, the data "
-                                  f"in assets is {current}: retrain it with `train text`.")
-        splits = load_splits(scorer.split_seed)
-        report[name] = evaluate_splits(scorer.model, scorer.vocab, splits, device, scorer.temperature)
-        if args.ood:
-            report[name]["out_of_domain"] = evaluate_ood(scorer, load_ood_reviews(args.ood))
+    report = {name: registry.evaluate(name, device, ood=args.ood) for name in _model_names(args.model)}
     if args.json:
         print(json.dumps(report))
         return 0

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from shopdl_core.metrics import confusion_matrix
+
 MIXED_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-
-
-def confusion_matrix(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    """2x2 counts, rows the true label (negative, positive), columns the predicted one."""
-    matrix = np.zeros((2, 2), dtype=np.int64)
-    np.add.at(matrix, (labels.astype(int), predicted.astype(int)), 1)
-    return matrix
 
 
 def binary_metrics(labels: np.ndarray, prob_positive: np.ndarray, threshold: float = 0.5) -> dict:
     """Accuracy, balanced accuracy (mean recall of the two classes), macro-F1 and the confusion
     matrix. A class absent from ``labels`` counts as recall 0 rather than dividing by zero."""
     predicted = (prob_positive >= threshold).astype(int)
-    matrix = confusion_matrix(labels, predicted)
+    matrix = confusion_matrix(labels, predicted, 2)
     true_counts = matrix.sum(axis=1)
     predicted_counts = matrix.sum(axis=0)
     hits = np.diag(matrix)

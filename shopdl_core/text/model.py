@@ -12,9 +12,12 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from shopdl_core.errors import CheckpointError
 from shopdl_core.text.tokenize import NEGATOR_ROLE, PAD_ID, SCOPE_END_ROLE
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+# Model options measured and not kept, and the value the shipped checkpoints store for them.
+RETIRED_OPTIONS = {"domain_dropout": 0.0, "layers": 1, "final_states": False, "members": 1}
 
 
 @dataclass
@@ -32,22 +35,26 @@ class ReviewRNNConfig:
     vector_dim: int = 0  # size of the frozen pretrained vectors (GloVe 50); 0 for none
     valence: bool = False  # each word's lexicon valence as one more input feature
     negation: bool = False  # mark negation scope (and reverse the valence feature inside it)
-    # In training, this share of tokens lose their own trainable row and are read through their
-    # pretrained vector and valence alone, as every word outside the clothing vocabulary is.
-    domain_dropout: float = 0.0
-    layers: int = 1  # stacked recurrent layers (dropout between them)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, stored: dict):
+        """The config a checkpoint stored. Options measured and not kept (experiments/README.md)
+        may be named there at the value the product always uses; any other value is refused."""
+        settings = dict(stored)
+        for option, product_value in RETIRED_OPTIONS.items():
+            if option in settings and settings.pop(option) != product_value:
+                raise CheckpointError(f"This checkpoint was trained with {option}={stored[option]!r}, an "
+                                      "experiment the product no longer runs (see experiments/README.md).")
+        return cls(**settings)
 
 
 @dataclass
 class AttentionRNNConfig(ReviewRNNConfig):
     hidden_dim: int = 64  # per direction: the attention model is bidirectional
     attention_dim: int = 64
-    # The classifier also reads each direction's final state (the forward one after the last
-    # word, the backward one after reading back to the first), beside the attention summary.
-    final_states: bool = False
 
 
 class WordEncoder(nn.Module):
@@ -103,8 +110,6 @@ class WordEncoder(nn.Module):
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         in_domain = (ids < self.domain_size).unsqueeze(-1)  # (B, T, 1)
-        if self.training and self.config.domain_dropout > 0 and self.config.vector_dim:
-            in_domain = in_domain & (torch.rand(ids.shape, device=ids.device) >= self.config.domain_dropout).unsqueeze(-1)
         embedded = self.domain(ids.clamp(max=self.domain_size - 1)) * in_domain  # (B, T, E)
         if self.config.vector_dim:
             embedded = embedded + self.projected(ids)
@@ -136,8 +141,7 @@ def _recurrent(config: ReviewRNNConfig, bidirectional: bool) -> nn.RNNBase:
     if config.cell not in CELLS:
         raise ValueError(f"cell must be one of {sorted(CELLS)}, got {config.cell!r}")
     return CELLS[config.cell](config.embed_dim, config.hidden_dim, batch_first=True,
-                              bidirectional=bidirectional, num_layers=config.layers,
-                              dropout=config.dropout if config.layers > 1 else 0.0)
+                              bidirectional=bidirectional)
 
 
 def _pack(embedded: torch.Tensor, lengths: torch.Tensor) -> nn.utils.rnn.PackedSequence:
@@ -182,7 +186,7 @@ class AttentionRNN(nn.Module):
         states = 2 * config.hidden_dim
         self.attention_proj = nn.Linear(states, config.attention_dim)
         self.attention_score = nn.Linear(config.attention_dim, 1, bias=False)
-        self.classifier = nn.Linear(2 * states if config.final_states else states, config.num_classes)
+        self.classifier = nn.Linear(states, config.num_classes)
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """ids (B, T) int64, lengths (B,) >= 1 -> (logits (B, C), attention weights (B, T)).
@@ -191,7 +195,7 @@ class AttentionRNN(nn.Module):
         """
         batch, steps = ids.shape
         embedded = self.dropout(self.embedding(ids))  # (B, T, E)
-        packed, final = self.rnn(_pack(embedded, lengths))
+        packed, _ = self.rnn(_pack(embedded, lengths))
         states, _ = pad_packed_sequence(packed, batch_first=True, total_length=steps)  # (B, T, 2H)
         scores = self.attention_score(torch.tanh(self.attention_proj(states))).squeeze(-1)  # (B, T)
         padding = torch.arange(steps, device=ids.device).expand(batch, steps) >= lengths.to(ids.device)[:, None]
@@ -199,58 +203,4 @@ class AttentionRNN(nn.Module):
         # real tokens; multiplying scores by a 0/1 mask would leave exp(0) = 1 at each pad.
         weights = torch.softmax(scores.masked_fill(padding, float("-inf")), dim=1)  # (B, T)
         context = torch.bmm(weights.unsqueeze(1), states).squeeze(1)  # (B, 2H)
-        if self.config.final_states:
-            if isinstance(final, tuple):  # the LSTM returns (h_n, c_n)
-                final = final[0]
-            # h_n (2, B, H), taken at each review's own length thanks to packing -> (B, 2H)
-            context = torch.cat([context, final[-2], final[-1]], dim=-1)
         return self.classifier(self.dropout(context)), weights
-
-
-class Ensemble(nn.Module):
-    """Several networks of one kind, trained alike from different seeds, that vote by averaging
-    their logits (and, for AttentionRNN, their attention weights, which still sum to 1).
-
-    The members share one vocabulary, so their frozen word tables (vectors, valences, negation
-    roles) are one tensor each, held once in memory and once in the checkpoint.
-    """
-
-    def __init__(self, members: list[nn.Module]):
-        super().__init__()
-        if len(members) < 2:
-            raise ValueError("An ensemble needs at least two members.")
-        self.members = nn.ModuleList(members)
-        first = members[0].embedding
-        for member in members[1:]:
-            for table in ("vectors", "valences", "roles"):
-                if hasattr(first, table):
-                    setattr(member.embedding, table, getattr(first, table))
-
-    @property
-    def config(self) -> ReviewRNNConfig:
-        return self.members[0].config
-
-    @property
-    def embedding(self) -> WordEncoder:
-        """The first member's word encoder (its vocabulary split and tables are everyone's)."""
-        return self.members[0].embedding
-
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor):
-        outputs = [member(ids, lengths) for member in self.members]
-        if isinstance(outputs[0], tuple):
-            return (torch.stack([o[0] for o in outputs]).mean(0), torch.stack([o[1] for o in outputs]).mean(0))
-        return torch.stack(outputs).mean(0)
-
-
-MODELS = {"ReviewRNN": (ReviewRNN, ReviewRNNConfig), "AttentionRNN": (AttentionRNN, AttentionRNNConfig)}
-
-
-def build_model(model_name: str, config: dict) -> nn.Module:
-    """The network for ``model_name`` ("ReviewRNN" or "AttentionRNN") from a config dict;
-    an Ensemble of ``config["members"]`` such networks when that is 2 or more."""
-    model_class, config_class = MODELS[model_name]
-    settings = {key: value for key, value in config.items() if key != "members"}
-    members = int(config.get("members", 1))
-    if members > 1:
-        return Ensemble([model_class(config_class(**settings)) for _ in range(members)])
-    return model_class(config_class(**settings))

@@ -19,7 +19,6 @@ from shopdl_core.checkpoints import load_checkpoint, restore_model
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.text.calibration import margin_to_probability
 from shopdl_core.text.data import LABELS, pad_batch
-from shopdl_core.text.model import build_model
 from shopdl_core.text.tokenize import UNK_ID, Vocabulary, tokenize
 
 MAX_TOKENS = 300  # longer reviews are cut here (the training reviews have at most ~150 tokens)
@@ -155,8 +154,8 @@ class SentimentModel:
 
     @property
     def members(self) -> int:
-        """How many networks vote (an Ensemble's members), 1 for a single network."""
-        return len(getattr(self.model, "members", ())) or 1
+        """How many networks vote: 1 (ensembles were measured and not kept, experiments/README.md)."""
+        return 1
 
     def score(self, text: str) -> ReviewScore:
         return self.score_many([text])[0]
@@ -213,7 +212,7 @@ def load_sentiment_model(name: str, device: torch.device | str = "cpu",
             f"Checkpoint {path}: its vocabulary has {len(vocab)} tokens but the model expects "
             f"{checkpoint.config.get('vocab_size')}. Retrain with `python -m shopdl_core train text`."
         )
-    model = restore_model(checkpoint, lambda cfg: build_model(name, cfg), device)
+    model = restore_model(checkpoint, lambda cfg: registry.build_model(name, cfg), device)
     return SentimentModel(name, model, vocab, device, fingerprint=checkpoint.fingerprint,
                           split_seed=int(checkpoint.extras.get("split_seed", config.SEED)),
                           temperature=float(checkpoint.extras.get("temperature", 1.0)))

@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from shopdl_core.errors import InputError
-from shopdl_core.text.tokenize import NEGATORS, PAD, UNK, Vocabulary
+from shopdl_core.text.tokenize import PAD, UNK, Vocabulary
 
-VADER_SCALE = 4.0
-_COMMON_RANK = 500  # GloVe's 500 most frequent words ("i", "my", "too") are never domain words  # VADER valences lie in [-4, 4]; stored divided by this, in [-1, 1]
+VADER_SCALE = 4.0  # VADER valences lie in [-4, 4]; stored divided by this, in [-1, 1]
 
 
 def _package_dir(package: str, pip_name: str) -> Path:
@@ -108,26 +105,6 @@ def lookup_valence(vocab: Vocabulary, lexicon: dict[str, float]) -> np.ndarray:
     return np.array([lexicon.get(token, 0.0) / VADER_SCALE for token in vocab.itos], dtype=np.float32)
 
 
-def domain_words(texts: Iterable[list[str]], vectors: WordVectors, lexicon: dict[str, float],
-                 *, top: int, min_count: int = 20) -> set[str]:
-    """The words most typical of these texts compared with general English (GloVe's frequency
-    order stands in for general use, Zipf: p ~ 1/rank), leaving out opinion words (those in the
-    lexicon). In the clothing reviews: dress, fabric, petite, waist, ... Masking them at random
-    in training makes the model judge from the opinion words that other products share."""
-    counts = Counter(token for tokens in texts for token in tokens)
-    total = sum(counts.values())
-    rank = {word: position + 1 for position, word in enumerate(vectors.words)}
-    general_mass = np.log(len(vectors.words)) + 0.5772  # harmonic number: sum of 1/rank
-    scored = []
-    for word, count in counts.items():
-        if count < min_count or word in lexicon or not word.isalpha() or rank.get(word, 0) <= _COMMON_RANK:
-            continue
-        general = 1.0 / (rank.get(word, len(vectors.words)) * general_mass)
-        scored.append((np.log(count / total) - np.log(general), word))
-    scored.sort(reverse=True)
-    return {word for _, word in scored[:top]}
-
-
 def lexicon_examples(lexicon: dict[str, float], vocab: Vocabulary, *, min_strength: float = 1.0,
                      seed: int = 0) -> tuple[list[str], np.ndarray]:
     """Distant supervision as training examples: each clearly rated lexicon word in ``vocab``
@@ -138,24 +115,3 @@ def lexicon_examples(lexicon: dict[str, float], vocab: Vocabulary, *, min_streng
     labels = [int(lexicon[w] > 0) for w in words] + [int(lexicon[w] < 0) for w in words]
     order = np.random.default_rng(seed).permutation(len(texts))
     return [texts[i] for i in order], np.asarray(labels, dtype=np.int64)[order]
-
-
-def context_polar_words(texts: Iterable[list[str]], labels: Iterable[int], lexicon: dict[str, float],
-                        *, top: int, min_count: int = 20) -> set[str]:
-    """Words outside the lexicon whose polarity comes from the clothing context: the ``top``
-    by absolute smoothed log-odds of occurring in a negative rather than a positive review
-    ("return", "back", "minutes" lean negative in clothing reviews, but not in a review of a
-    restaurant). Masking them at random keeps the model from leaning on them."""
-    counts = {0: Counter(), 1: Counter()}
-    for tokens, label in zip(texts, labels):
-        counts[int(label)].update(set(tokens))
-    totals = {label: sum(c.values()) for label, c in counts.items()}
-    scored = []
-    for word in set(counts[0]) | set(counts[1]):
-        n0, n1 = counts[0][word], counts[1][word]
-        if n0 + n1 < min_count or word in lexicon or word in NEGATORS or not word.isalpha():
-            continue
-        log_odds = np.log((n0 + 1) / (totals[0] + 1)) - np.log((n1 + 1) / (totals[1] + 1))
-        scored.append((abs(log_odds), word))
-    scored.sort(reverse=True)
-    return {word for _, word in scored[:top]}

@@ -1,2 +1,2 @@
-"""The only Streamlit code in shopdl_core: cached loaders, shared widgets, and
-``session_client``, which speaks Streamlit's websocket protocol for the load bench."""
+"""The only Streamlit code in shopdl_core besides the load bench's protocol client
+(``load/session_client.py``): cached loaders, shared widgets and session state keys."""

@@ -171,24 +171,30 @@ def training_curves(rows: Iterable[dict[str, Any]], references: dict[str, float]
     return epoch_curves(rows, "rmse", "RMSE (stars)", references)
 
 
+# Every training chart colours a series the same way: "train" is always the blue line.
+SERIES_COLOURS = {"train": BLUE, "held out": ORANGE, "validation": ORANGE}
+
+
 def epoch_curves(rows: Iterable[dict[str, Any]], value: str, title: str,
                  references: dict[str, float] | None = None, *, percent: bool = False) -> Spec:
     """One line per series (train, held out...) of ``value`` by epoch, with optional flat
-    reference lines labelled by their key. ``rows`` have keys epoch, series and ``value``."""
+    reference lines named in a legend of their own (a label drawn on the plot would sit on the
+    curve where it crosses them). ``rows`` have keys epoch, series and ``value``."""
+    rows = list(rows)
     number = ".0%" if percent else ".3f"
     axis = {"format": "%"} if percent else {}
     y = field(value, "quantitative", title=title, scale={"zero": False}, axis=axis)
+    series = [name for name in SERIES_COLOURS if any(row["series"] == name for row in rows)]
+    colour = field("series", title=None, scale={"domain": series, "range": [SERIES_COLOURS[n] for n in series]})
     layers = [{"mark": {"type": "line", "point": True}, "encoding": {
-        "x": field("epoch", "quantitative", axis={"tickMinStep": 1}), "y": y, "color": field("series", title=None),
+        "x": field("epoch", "quantitative", axis={"tickMinStep": 1}), "y": y, "color": colour,
         "tooltip": tooltip("series", field("epoch", "quantitative"), field(value, "quantitative", format=number))}}]
     if references:
         marks = [{"label": label, value: float(level)} for label, level in references.items()]
-        layers += [
-            {"data": {"values": marks}, "mark": {"type": "rule", "strokeDash": [4, 4], "color": INK},
-             "encoding": {"y": y}},
-            {"data": {"values": marks}, "mark": {"type": "text", "align": "left", "dx": 4, "dy": -6, "color": INK},
-             "encoding": {"y": y, "x": {"value": 4}, "text": field("label")}},
-        ]
+        layers.append({"data": {"values": marks}, "mark": {"type": "rule", "color": INK},
+                       "encoding": {"y": y, "strokeDash": field("label", title="for comparison",
+                                                                legend={"orient": "bottom"}),
+                                    "tooltip": tooltip("label")}})
     return chart(rows, height=300, layer=layers)
 
 

@@ -23,23 +23,21 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from shopdl_core import catalog
+from shopdl_core import catalog, lab_defaults
 from shopdl_core.recsys.collaborative import UserKNN
 from shopdl_core.recsys.datasets import RatingTriples, holdout_split, synthetic_shop
 from shopdl_core.recsys.evaluation import evaluate_folds
 from shopdl_core.recsys.factorisation import FactorisationConfig, FittedFactorisation, train_factorisation
 from shopdl_core.recsys.metrics import rmse
 from shopdl_core.ui import charts
-from shopdl_core.vision.lab_head import LabFeatures, LabHeadConfig, load_lab_features, prepare_lab_data, train_lab_head
 
 PHOTO, RECSYS = "photo", "recsys"
 RUN_KEYS = {PHOTO: "lab_run_photo", RECSYS: "lab_run"}  # st.session_state keys of each experiment's last run
 MAX_SERVER_RUNS = 2
-HELD_OUT = 0.2  # of each synthetic shopper's ratings, scored after every epoch
 BASELINE = FactorisationConfig(factors=0, regularisation=3.0, epochs=200)  # the biases alone
 SESSION_CHECK_S = 1.0  # how often a worker asks whether its browser session is still there
 WORKER_NICE = 10  # the training threads' scheduling priority is lowered by this much (Linux)
-PACE = 0.5  # after each epoch a worker rests this share of the epoch's time, leaving CPU to the pages
+PACE = 0.5  # after each epoch a worker rests at least this share of the epoch's time, leaving CPU to the pages
 MAX_CHART_EPOCHS = 300  # a longer run's curves show every k-th epoch (and the last), not thousands of points
 
 
@@ -70,6 +68,7 @@ class LabRun:
     kind: str  # PHOTO or RECSYS
     settings: Any  # LabHeadConfig or FactorisationConfig, checked
     stop: RunStop
+    pace_s: float = 0.0  # the least seconds an epoch takes, so a viewer can watch it learn
     epochs: list = field(default_factory=list)  # appended by the worker only
     started: float = field(default_factory=time.perf_counter)
     finished: float | None = None
@@ -96,6 +95,19 @@ class LabRun:
         how = ("stopped: its browser tab was closed" if self.stop.tab_closed
                else "stopped" if self.stop.is_set() and done < self.total_epochs else "finished")
         return f"Training {how} after {done} of {self.total_epochs} epochs in {self.finished - self.started:.1f} s"
+
+
+def run_settings(run: LabRun) -> str:
+    """What this run was started with, in the page's words (the widgets may have moved since)."""
+    s = run.settings
+    if run.kind == PHOTO:
+        head = f"MLP ({s.hidden} hidden units)" if s.hidden else "linear"
+        noise = f", {s.label_noise:.0%} label noise" if s.label_noise else ""
+        what = (f"{len(s.classes)} classes, {s.train_share:.0%} of the training photos{noise}, {head} head, "
+                f"weight decay {s.weight_decay:g}")
+    else:
+        what = f"{s.factors} factors, λ {s.regularisation:g}"
+    return f"{what}, learning rate {s.learning_rate:g}, {s.epochs} epochs, pace {run.pace_s:g} s an epoch."
 
 
 class ServerRuns:
@@ -154,16 +166,17 @@ def running_run() -> LabRun | None:
 
 
 def paced_append(run: LabRun) -> Callable[[Any], None]:
-    """The ``on_epoch`` callback of a worker: record the epoch, then rest PACE times as long as
-    the epoch took (at most a second). Two trainings at full speed took a third of the server's
-    CPU under `bench app`; an epoch of a few milliseconds gains nothing a viewer could see."""
+    """The ``on_epoch`` callback of a worker: record the epoch, then rest until it has lasted
+    ``run.pace_s``, and at least PACE times as long as its work took (at most a second). Two
+    trainings at full speed took a third of the server's CPU under `bench app`; an epoch of a
+    few milliseconds gains nothing a viewer could see."""
     last = [time.perf_counter()]
 
     def on_epoch(metrics: Any) -> None:
         run.epochs.append(metrics)
         took = time.perf_counter() - last[0]
         if not run.stop.is_set():
-            time.sleep(min(PACE * took, 1.0))
+            time.sleep(max(run.pace_s - took, min(PACE * took, 1.0)))
         last[0] = time.perf_counter()
 
     return on_epoch
@@ -189,14 +202,14 @@ def _work(run: LabRun, train: Callable[[LabRun], Any], runs: ServerRuns) -> None
         runs.remove(run)
 
 
-def start_run(kind: str, settings: Any, train: Callable[[LabRun], Any]) -> str | None:
+def start_run(kind: str, settings: Any, train: Callable[[LabRun], Any], pace_s: float = 0.0) -> str | None:
     """Start ``train(run)`` in a worker for this session; a message instead when this session
     or the server is busy. ``settings`` must already be checked."""
     busy = running_run()
     if busy is not None:
         which = "photo classifier" if busy.kind == PHOTO else "recommender"
         return f"The {which} is still training in this session: stop it or let it finish first."
-    run = LabRun(kind, settings, RunStop(_session_probe()))
+    run = LabRun(kind, settings, RunStop(_session_probe()), pace_s)
     runs = server_runs()
     refused = runs.try_add(run)
     if refused:
@@ -210,7 +223,7 @@ def start_run(kind: str, settings: Any, train: Callable[[LabRun], Any]) -> str |
 
 @st.cache_data(show_spinner="Preparing the synthetic shop…")
 def shop_split() -> tuple[RatingTriples, RatingTriples]:
-    return holdout_split(synthetic_shop(catalog.load_catalog()).ratings, HELD_OUT)
+    return holdout_split(synthetic_shop(catalog.load_catalog()).ratings, lab_defaults.HELD_OUT)
 
 
 @st.cache_data(show_spinner="Scoring user-CF and the baseline…")
@@ -223,10 +236,10 @@ def reference_rmse() -> dict[str, float]:
     return {f"user-CF {cf:.3f}": cf, f"baseline {rmse(test.ratings, baseline):.3f}": rmse(test.ratings, baseline)}
 
 
-def start_recommender(settings: FactorisationConfig) -> str | None:
+def start_recommender(settings: FactorisationConfig, pace_s: float = 0.0) -> str | None:
     train, test = shop_split()
     return start_run(RECSYS, settings, lambda run: train_factorisation(
-        train, run.settings, validation=test, on_epoch=paced_append(run), stop=run.stop))
+        train, run.settings, validation=test, on_epoch=paced_append(run), stop=run.stop), pace_s)
 
 
 def chart_epochs(epochs: list) -> list:
@@ -292,28 +305,3 @@ def shopper_lists(fitted: FittedFactorisation, shopper: int) -> tuple[pd.DataFra
 
     return (table(fitted.predict_pairs(shoppers, products)),
             table(collaborative.rating, collaborative.available))
-
-
-# The photo classifier on frozen ImageNet features.
-
-@st.cache_resource(show_spinner="Loading the lab's photo features…")
-def photo_features() -> LabFeatures:
-    return load_lab_features()
-
-
-def start_photo_head(settings: LabHeadConfig) -> str | None:
-    data = prepare_lab_data(photo_features(), settings)
-    return start_run(PHOTO, settings, lambda run: train_lab_head(data, run.settings, on_epoch=paced_append(run),
-                                                                 stop=run.stop))
-
-
-def photo_curves(run: LabRun) -> tuple[charts.Spec, charts.Spec]:
-    """Loss and accuracy per epoch, train against validation."""
-    epochs = chart_epochs(run.epochs)
-    loss = [row for e in epochs for row in ({"epoch": e.epoch, "series": "train", "loss": e.train_loss},
-                                            {"epoch": e.epoch, "series": "validation", "loss": e.validation_loss})]
-    accuracy = [row for e in epochs
-                for row in ({"epoch": e.epoch, "series": "train", "accuracy": e.train_accuracy},
-                            {"epoch": e.epoch, "series": "validation", "accuracy": e.validation_accuracy})]
-    return (charts.epoch_curves(loss, "loss", "cross-entropy loss"),
-            charts.epoch_curves(accuracy, "accuracy", "accuracy", percent=True))

@@ -12,8 +12,7 @@ from PIL import Image
 from shopdl_core import catalog, config, registry
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import build_shared_model, shared_device
-from shopdl_core.vision.preprocess import DecodedPhoto, decode_photo
-from shopdl_core.vision.search import PhotoPrediction, classify_photos
+from shopdl_core.vision.analyse import PhotoAnalysis, analyse_photo
 from shopdl_core.vision.trained import TrainedVisionModel, load_trained_model
 
 PHOTO_MODEL = registry.list_models("vision", registry.PRODUCT_PHOTOS, default_first=True)[0]
@@ -48,13 +47,14 @@ def sample_photos() -> dict[str, str]:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def decode_and_classify(digest: str, _photo_bytes: bytes) -> tuple[DecodedPhoto, PhotoPrediction]:
-    """The decoded photo and PhotoCNN's prediction, shared by every session that shows the same
-    photo (by the SHA-256 ``digest`` of its bytes): in a live demo most viewers click the same
-    samples, and the model's answer to identical bytes never changes. A bad file raises
-    InputError, which is not cached. 64 entries of at most about 1 MB each."""
-    decoded = decode_photo(_photo_bytes, name="This file")
-    return decoded, classify_photos(load_vision_model(PHOTO_MODEL), [decoded])[0]
+def analysed_photo(digest: str, _photo_bytes: bytes, explain: bool = False,
+                   silhouettes: bool = True) -> PhotoAnalysis:
+    """``analyse_photo`` of these bytes, shared by every session that shows the same photo (by
+    the SHA-256 ``digest`` of its bytes): in a live demo most viewers click the same samples,
+    and the models' answer to identical bytes never changes. A bad file raises InputError, which
+    is not cached. 64 entries of at most about 1 MB each."""
+    models = [load_vision_model(name) for name in SILHOUETTE_MODELS] if silhouettes else []
+    return analyse_photo(_photo_bytes, load_vision_model(PHOTO_MODEL), silhouette_models=models, explain=explain)
 
 
 def photo_digest(photo_bytes: bytes) -> str:
@@ -92,10 +92,6 @@ def model_input_picture(pixels: np.ndarray) -> Image.Image:
     return Image.fromarray(pixels).resize((MODEL_INPUT_DISPLAY, MODEL_INPUT_DISPLAY), Image.Resampling.NEAREST)
 
 
-def top_classes_chart(prediction: PhotoPrediction, k: int = 3) -> charts.Spec:
-    return charts.top_classes(prediction.top(k))
-
-
 def answer_line(label: str, probability: float) -> None:
     """A model's answer in large type with its probability (names like "T-shirt/top" in full)."""
     from shopdl_core.ui.widgets import plain
@@ -105,8 +101,8 @@ def answer_line(label: str, probability: float) -> None:
     st.caption(f"probability {probability:.0%}")
 
 
-def tag_badges(prediction: PhotoPrediction) -> None:
-    category, department, colour, *rest = prediction.tags
+def tag_badges(tags: tuple[str, ...]) -> None:
+    category, department, colour, *rest = tags
     with st.container(horizontal=True):
         st.badge(category, color="orange")
         st.badge(department, color="blue")

@@ -46,9 +46,11 @@ def _synchronise(device: torch.device) -> None:
 
 
 def bench_model(
-    model_name: str, model: nn.Module, device: torch.device, repeats: int = 50, batch_size: int = 500
+    model_name: str, model: nn.Module, device: torch.device, repeats: int = 50, batch_size: int = 500,
+    images: int | None = None,
 ) -> BenchResult:
-    """Time ``model`` (eval mode, on ``device``) on one photo and on the 10,000 test images."""
+    """Time ``model`` (eval mode, on ``device``) on one photo and on the 10,000 test images
+    (or the first ``images`` of them)."""
     photo = bench_photo()
     classes = config.FASHION_CLASSES
     for _ in range(5):  # warm-up: allocator, kernels, caches
@@ -59,11 +61,11 @@ def bench_model(
         predict_photos(model, [prepare_product_photo(photo)], classes, device)
         _synchronise(device)
         timings.append((time.perf_counter() - started) * 1000.0)
-    images, _ = load_split("test")
-    predict_logits(model, normalise(images[:batch_size]), device, batch_size)
+    test_images = load_split("test")[0][:images]
+    predict_logits(model, normalise(test_images[:batch_size]), device, batch_size)
     _synchronise(device)
     started = time.perf_counter()
-    predict_logits(model, normalise(images), device, batch_size)
+    predict_logits(model, normalise(test_images), device, batch_size)
     _synchronise(device)
     seconds = time.perf_counter() - started
     return BenchResult(
@@ -71,7 +73,7 @@ def bench_model(
         device=str(device),
         latency_ms_median=statistics.median(timings),
         latency_ms_p90=float(np.percentile(timings, 90)),
-        throughput_per_s=len(images) / seconds,
+        throughput_per_s=len(test_images) / seconds,
     )
 
 
@@ -87,9 +89,11 @@ def bench_photo_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def bench_photo_model(trained, device: torch.device, repeats: int = 50, batch_size: int = 32) -> BenchResult:
+def bench_photo_model(trained, device: torch.device, repeats: int = 50, batch_size: int = 32,
+                      photo_count: int | None = None) -> BenchResult:
     """PhotoCNN: one 1000 x 1000 JPEG end to end (decode, resize, forward, tags, similar-product
-    search over the catalogue), and throughput on the shipped validation photos in batches."""
+    search over the catalogue), and throughput on the shipped validation photos (or the first
+    ``photo_count``) in batches."""
     from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir
     from shopdl_core.vision.preprocess import decode_photo
     from shopdl_core.vision.search import classify_photos, photo_model_batch, similar_products
@@ -108,8 +112,8 @@ def bench_photo_model(trained, device: torch.device, repeats: int = 50, batch_si
         one_photo()
         _synchronise(device)
         timings.append((time.perf_counter() - started) * 1000.0)
-    photos = load_photo_folder(shipped_validation_dir())
-    batches = [photo_model_batch(trained.model, list(photos.photos[i:i + batch_size]))
+    photos = load_photo_folder(shipped_validation_dir()).photos[:photo_count]
+    batches = [photo_model_batch(trained.model, list(photos[i:i + batch_size]))
                for i in range(0, len(photos), batch_size)]
     with torch.inference_mode():
         trained.model(batches[0].to(device))

@@ -18,12 +18,13 @@ from shopdl_core.vision.data import load_split
 from shopdl_core.vision.photolike import photo_like_metrics
 from shopdl_core.vision.preprocess import decode_photo, prepare_product_photo, read_photo_file
 from shopdl_core.vision.search import classify_photos, predict_photos
-from shopdl_core.vision.train import EpochReport, evaluate, train_and_save
+from shopdl_core.training import EpochReport
+from shopdl_core.vision.train import train_and_save
 from shopdl_core.vision.trained import load_trained_model
 
 MODEL_CHOICES = registry.cli_choices("vision")  # SeedCNN (the baseline) first, then ProductCNN, PhotoCNN
 FASHION_CHOICES = registry.cli_choices("vision", registry.FASHION_MNIST)
-PHOTO_MODEL = "PhotoCNN"
+PHOTO_MODEL = registry.list_models("vision", registry.PRODUCT_PHOTOS, default_first=True)[0]
 PHOTO_LIKE_IMAGES = 2000  # test images dressed as photos (each as JPEG and PNG) for the metric
 
 
@@ -80,30 +81,28 @@ def add_commands(targets: dict) -> None:
 
 
 def _print_epoch(report: EpochReport) -> None:
-    print(f"epoch {report.epoch:2d}/{report.epochs}  loss {report.loss:.4f}  "
-          f"train accuracy {report.accuracy:.4f}  {report.seconds:5.1f} s", flush=True)
-
-
-def _print_photo_epoch(report) -> None:
     if report.stage == "cache":
         print(f"cached the frozen blocks' output for every view in {report.seconds:.0f} s", flush=True)
         return
-    print(f"epoch {report.epoch:2d}/{report.epochs}  loss {report.loss:.4f}  train accuracy {report.accuracy:.4f}  "
-          f"dev accuracy {report.dev_accuracy:.4f}  {report.seconds:5.1f} s", flush=True)
+    dev = "" if report.validation_accuracy is None else f"  dev accuracy {report.validation_accuracy:.4f}"
+    print(f"epoch {report.epoch:2d}/{report.epochs}  loss {report.train_loss:.4f}  "
+          f"train accuracy {report.train_accuracy:.4f}{dev}  {report.seconds:5.1f} s", flush=True)
 
 
 def run_train_photo(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from shopdl_core.vision.photo_train import PhotoTrainConfig, train_and_save_photo_cnn
+    from shopdl_core.vision.photo_train import train_and_save_photo_cnn
 
     if args.photos is None:
         raise InputError("PhotoCNN trains on the clothing photos, which are not shipped: give their train "
                          "folder with --photos DIR (one sub-folder per class).")
     device = pick_device(args.device)
-    settings = PhotoTrainConfig() if args.epochs is None else replace(PhotoTrainConfig(), epochs=args.epochs)
+    settings = registry.default_training(PHOTO_MODEL)
+    if args.epochs is not None:
+        settings = replace(settings, epochs=args.epochs)
     print(f"fine-tuning PhotoCNN on {describe_device(device)} from {args.photos}", flush=True)
-    result = train_and_save_photo_cnn(args.photos, device, settings, args.output, _print_photo_epoch)
+    result = train_and_save_photo_cnn(args.photos, device, settings, args.output, _print_epoch)
     metrics = result.metrics
     card = read_model_card(result.path)
     print(f"validation photos: accuracy {metrics['accuracy']:.4f}  ECE {metrics['ece_uncalibrated']:.4f} -> "
@@ -129,7 +128,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     result = train_and_save(model_name, device, args.epochs, args.output, _print_epoch, photo_like)
     card = read_model_card(result.path)
-    print(f"test accuracy {result.evaluation.accuracy:.4f}  training {result.seconds:.0f} s  "
+    print(f"test accuracy {result.evaluation.accuracy:.4f}  training {result.history.seconds:.0f} s  "
           f"{card['parameters']:,} parameters  {card['size_bytes'] / 1024:.0f} KB")
     if count:
         metrics = card["metrics"]
@@ -139,63 +138,39 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_photo_report(report: dict, class_names: tuple[str, ...]) -> None:
-    print(f"{report['model']} on {report['photos']} validation photos: accuracy {report['accuracy']:.4f}, "
-          f"ECE {report['ece_uncalibrated']:.4f} uncalibrated, {report['ece']:.4f} at temperature "
-          f"{report['temperature']:.2f}")
+def _print_classes(report: dict) -> None:
     for name, accuracy in report["per_class_accuracy"].items():
         print(f"  {name:12s} {accuracy:.3f}")
     print("confusion matrix (rows: true class, columns: predicted, in the order above)")
     for row in report["confusion"]:
         print("  " + " ".join(f"{count:4d}" for count in row))
+
+
+def _print_photo_report(report: dict) -> None:
+    print(f"{report['model']} on {report['photos']} validation photos: accuracy {report['accuracy']:.4f}, "
+          f"ECE {report['ece_uncalibrated']:.4f} uncalibrated, {report['ece']:.4f} at temperature "
+          f"{report['temperature']:.2f}")
+    _print_classes(report)
     print(f"similar products: precision@6 {report['precision_at_6']:.3f}, rank-1 hit rate of altered catalogue "
           f"photos {report['rank1_hit_rate']:.3f}")
 
 
-def run_evaluate_photo(args: argparse.Namespace) -> int:
-    from shopdl_core.vision.photo_eval import photo_logits, search_metrics
-    from shopdl_core.vision.photo_train import evaluate_photo_logits
-    from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir
-
+def run_evaluate(args: argparse.Namespace) -> int:
     device = pick_device(args.device)
-    trained = load_trained_model(PHOTO_MODEL, device)
-    photos = load_photo_folder(shipped_validation_dir())
-    logits = photo_logits(trained.model, photos, device)
-    report = {"model": trained.name, "device": str(device), "temperature": trained.temperature,
-              **evaluate_photo_logits(logits, photos.labels, trained.temperature).as_metrics(),
-              **search_metrics(trained.model, trained.catalog_index, trained.class_names, photos, device)}
+    name = MODEL_CHOICES[args.model]
+    report = registry.evaluate(name, device, photo_like=args.photo_like, real_photos=args.real_photos)
     if args.json:
         print(json.dumps(report))
+    elif name == PHOTO_MODEL:
+        _print_photo_report(report)
     else:
-        _print_photo_report(report, trained.class_names)
+        _print_fashion_report(report, args)
     return 0
 
 
-def run_evaluate(args: argparse.Namespace) -> int:
-    if MODEL_CHOICES[args.model] == PHOTO_MODEL:
-        return run_evaluate_photo(args)
-    device = pick_device(args.device)
-    trained = load_trained_model(MODEL_CHOICES[args.model], device)
-    images, labels = load_split("test")
-    report = {"model": trained.name, "device": str(device), "test_images": int(len(labels)),
-              **evaluate(trained.model, images, labels, device).as_metrics()}
-    if args.photo_like:
-        report.update(photo_like_metrics(trained.model, device, images[:args.photo_like], labels[:args.photo_like]))
-    if args.real_photos:
-        from shopdl_core.vision.photo_eval import silhouette_accuracy
-        from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir
-
-        report.update(silhouette_accuracy(trained.model, trained.class_names,
-                                          load_photo_folder(shipped_validation_dir()), device))
-    if args.json:
-        print(json.dumps(report))
-        return 0
-    print(f"{trained.name} on {len(labels):,} Fashion-MNIST test images: accuracy {report['accuracy']:.4f}")
-    for name, accuracy in report["per_class_accuracy"].items():
-        print(f"  {name:12s} {accuracy:.3f}")
-    print("confusion matrix (rows: true class, columns: predicted, in the order above)")
-    for row in report["confusion"]:
-        print("  " + " ".join(f"{count:4d}" for count in row))
+def _print_fashion_report(report: dict, args: argparse.Namespace) -> None:
+    print(f"{report['model']} on {report['test_images']:,} Fashion-MNIST test images: accuracy {report['accuracy']:.4f}")
+    _print_classes(report)
     if args.photo_like:
         by_format = ", ".join(f"{k} {v:.4f}" for k, v in report["photo_like_accuracy_by_format"].items())
         print(f"photo-like accuracy on the first {args.photo_like} test images: {report['photo_like_accuracy']:.4f} "
@@ -203,7 +178,6 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.real_photos:
         print(f"real photos of the seven kinds it has a class for: accuracy {report['real_photo_accuracy']:.4f} "
               f"({report['real_photos']} photos; {report['no_silhouette']} gave no silhouette)")
-    return 0
 
 
 def _predict_one(trained, data: bytes, name: str, device: torch.device):
@@ -243,8 +217,9 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.repeats < 1:
         raise InputError("--repeats must be at least 1.")
     chosen = list(MODEL_CHOICES.values()) if args.model == "all" else [MODEL_CHOICES[args.model]]
-    if PHOTO_MODEL in chosen and "SeedCNN" not in chosen:
-        chosen.insert(0, "SeedCNN")  # the baseline, timed in the same process
+    baseline_model = next(iter(MODEL_CHOICES.values()))  # the registry lists the baseline first
+    if PHOTO_MODEL in chosen and baseline_model not in chosen:
+        chosen.insert(0, baseline_model)  # timed in the same process
     print("one 1000 x 1000 JPEG end to end. SeedCNN, ProductCNN: decode, silhouette, forward, tags; "
           "throughput on 10,000 test images in batches of 500. PhotoCNN: decode, resize to 224, forward, "
           "tags, similar-product search; throughput on the 341 validation photos in batches of 32")

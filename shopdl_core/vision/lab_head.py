@@ -12,17 +12,16 @@ the lab trains in seconds without the photos. A head is a linear layer, or one h
 on standardised features. The user picks the classes, the share of training photos, how many
 of their labels are flipped at random, and the optimiser's settings.
 
-Nothing here imports Streamlit: ``train_lab_head`` reports each epoch through ``on_epoch`` and
-checks ``stop`` between batches, which is how the page's worker thread drives it.
+Nothing here imports Streamlit: ``fit`` follows the training contract (``training.py``): it
+reports each epoch through ``on_epoch`` and checks ``stop`` between batches, which is how the
+page's worker thread drives it.
 """
 
 from __future__ import annotations
 
 import argparse
-import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +30,8 @@ from torch import nn
 
 from shopdl_core import config
 from shopdl_core.errors import CheckpointError, InputError
+from shopdl_core.metrics import confusion_matrix
+from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop, take_step
 from shopdl_core.vision.efficientnet import EfficientNetLite0, load_imagenet_weights, model_inputs
 from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir, stratified_split
 from shopdl_core.vision.preprocess import DecodedPhoto, photo_model_input
@@ -162,21 +163,12 @@ def prepare_lab_data(features: LabFeatures, settings: LabHeadConfig) -> LabData:
     )
 
 
-@dataclass(frozen=True)
-class LabEpoch:
-    epoch: int  # 1-based
-    train_loss: float  # mean over the epoch's batches, on the (possibly noisy) training labels
-    train_accuracy: float  # against those labels, in eval mode after the epoch
-    validation_loss: float
-    validation_accuracy: float  # against the true labels of the validation photos
-    seconds: float
-
-
 @dataclass
 class LabHead:
+    """A trained head and the data it was trained on (for its confusion matrix and scaling)."""
+
     model: nn.Module
     data: LabData
-    history: list[LabEpoch] = field(default_factory=list)
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
         """P(class) (N, C) for raw ImageNet features (N, D)."""
@@ -188,9 +180,7 @@ class LabHead:
         """Validation confusion counts, rows true class, columns predicted (``data.classes``)."""
         with torch.inference_mode():
             predicted = self.model(self.data.validation).argmax(1)
-        size = len(self.data.classes)
-        counts = torch.bincount(self.data.validation_labels * size + predicted, minlength=size * size)
-        return counts.view(size, size).tolist()
+        return confusion_matrix(self.data.validation_labels.numpy(), predicted.numpy(), len(self.data.classes)).tolist()
 
 
 def build_head(inputs: int, classes: int, hidden: int) -> nn.Module:
@@ -206,40 +196,37 @@ def _loss_and_accuracy(model: nn.Module, inputs: torch.Tensor, labels: torch.Ten
                 float((logits.argmax(1) == labels).float().mean()))
 
 
-def train_lab_head(data: LabData, settings: LabHeadConfig, *,
-                   on_epoch: Callable[[LabEpoch], None] | None = None,
-                   stop: threading.Event | None = None) -> LabHead:
-    """Train a head with AdamW on mini-batches; seeded, so the same settings give the same run.
+def fit(settings: LabHeadConfig, data: LabData, on_epoch: OnEpoch | None = None,
+        stop: StopSignal | None = None) -> History:
+    """Train a head with AdamW on mini-batches of BATCH_SIZE; seeded, so the same settings give
+    the same run. ``History.model`` is the :class:`LabHead`.
 
     ``stop`` is checked before every batch: a stopped run keeps the epochs it finished.
     """
-    generator = torch.Generator().manual_seed(settings.seed)
-    torch.manual_seed(settings.seed)
+    generator = seeded(settings.seed)
     model = build_head(data.train.shape[1], len(data.classes), settings.hidden)
     optimiser = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
-    head = LabHead(model, data)
+    history, whole = History(model=LabHead(model, data)), Stopwatch()
     for epoch in range(1, settings.epochs + 1):
-        started = time.perf_counter()
+        clock = Stopwatch()
         model.train()
         total, count = 0.0, 0
         for batch in torch.randperm(len(data.train), generator=generator).split(BATCH_SIZE):
-            if stop is not None and stop.is_set():
-                model.eval()
-                return head
+            if should_stop(stop):
+                history.stopped = True
+                break
             loss = nn.functional.cross_entropy(model(data.train[batch]), data.train_labels[batch])
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            optimiser.step()
+            take_step(optimiser, loss)
             total, count = total + loss.item() * len(batch), count + len(batch)
         model.eval()
+        if history.stopped:
+            break
         _, train_accuracy = _loss_and_accuracy(model, data.train, data.train_labels)
         validation_loss, validation_accuracy = _loss_and_accuracy(model, data.validation, data.validation_labels)
-        report = LabEpoch(epoch, total / count, train_accuracy, validation_loss, validation_accuracy,
-                          time.perf_counter() - started)
-        head.history.append(report)
-        if on_epoch is not None:
-            on_epoch(report)
-    return head
+        history.add(EpochReport(epoch, settings.epochs, total / count, clock.seconds(), train_accuracy=train_accuracy,
+                                validation_loss=validation_loss, validation_accuracy=validation_accuracy), on_epoch)
+    history.seconds = whole.seconds()
+    return history
 
 
 def main(argv: list[str] | None = None) -> None:

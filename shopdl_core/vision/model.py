@@ -1,6 +1,7 @@
 """The Fashion-MNIST image classifiers. Input (B, 1, 28, 28) normalised pixels, output (B, classes) logits.
 
-(PhotoCNN, the photo model, lives in ``efficientnet.py``; ``MODELS`` below lists all three.)
+(PhotoCNN, the photo model, lives in ``efficientnet.py``; ``registry.py`` lists all three and
+builds each from its config.)
 
 Each model is ``features`` (image -> embedding, the penultimate layer used for similar-item
 search) followed by ``head`` (embedding -> logits). Neither ends in a softmax: the loss
@@ -14,7 +15,6 @@ from typing import Any
 
 from torch import Tensor, nn
 
-from shopdl_core.vision.efficientnet import PhotoCNN, PhotoCNNConfig
 
 
 @dataclass(frozen=True)
@@ -83,19 +83,6 @@ class ProductCNN(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return self.head(self.features(x))
-
-
-MODELS = {
-    "SeedCNN": (SeedCNN, SeedCNNConfig),
-    "ProductCNN": (ProductCNN, ProductCNNConfig),
-    "PhotoCNN": (PhotoCNN, PhotoCNNConfig),
-}
-
-
-def build_model(model_name: str, config: dict[str, Any] | None = None) -> nn.Module:
-    """A fresh model from its name and a config dict (as stored in a checkpoint)."""
-    model_class, config_class = MODELS[model_name]
-    return model_class(config_class(**(config or {})))
 
 
 def model_config(model: nn.Module) -> dict[str, Any]:

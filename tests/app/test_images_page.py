@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from shopdl_core import config
+from shopdl_core.vision.analyse import NOT_CLOTHING
 from shopdl_core.vision.photos import list_photo_folder, shipped_validation_dir
 from tests.conftest import open_app
 
@@ -34,6 +35,10 @@ def prediction_label(at) -> str:
 
 def similar_captions(at) -> list[str]:
     return [c.value for c in at.caption if "similarity" in c.value and "€" in c.value]
+
+
+def tag_badges(at) -> list[str]:
+    return [m.value for m in at.markdown if "-badge[" in m.value]  # st.badge is a Markdown directive
 
 
 def upload(at, name: str, data: bytes, mime: str = "image/jpeg"):
@@ -122,8 +127,9 @@ def test_odd_but_valid_photos_are_read(page, name):
     data, mime = _odd_but_valid_uploads()[name]
     at = upload(page, "photo.png" if mime == "image/png" else "photo.jpg", data, mime)
     assert not at.exception and not at.error
-    assert prediction_label(at)  # a label, or "Not one of our kinds of product, or unsure"
-    assert len(similar_captions(at)) == 6
+    label = prediction_label(at)  # a kind, or the plain answer for a photo it does not recognise
+    assert label in (*config.PHOTO_CLASSES, NOT_CLOTHING)
+    assert len(similar_captions(at)) == (0 if label == NOT_CLOTHING else 6)
 
 
 def test_a_photo_of_no_garment_is_called_unsure(page):
@@ -131,8 +137,20 @@ def test_a_photo_of_no_garment_is_called_unsure(page):
     noise = Image.fromarray(rng.integers(0, 256, (300, 300, 3), dtype=np.uint8))
     at = upload(page, "noise.png", encode(noise), "image/png")
     assert not at.exception
-    assert prediction_label(at) == "Not one of our kinds of product, or unsure"
-    assert any("knows ten kinds of clothing" in w.value for w in at.warning)
+    # One plain line; the details behind an expander; no tags, no colour, no similar products.
+    assert prediction_label(at) == NOT_CLOTHING == "This does not look like one of our ten kinds of clothing"
+    assert not at.warning and not tag_badges(at) and not similar_captions(at)
+    details = at.expander[0]
+    assert details.label == "Why, and what it guessed"
+    why = details.markdown[0].value
+    assert "Its best guess is" in why and "real garment photos" in why and "97.5" not in why
+    assert "knows ten kinds of clothing" in details.markdown[1].value
+
+
+def test_a_recognised_photo_has_its_tags_and_no_expander(page):
+    at = page.radio(key="image_source").set_value("Pick a sample").run()
+    assert not at.exception and prediction_label(at) in config.PHOTO_CLASSES
+    assert len(tag_badges(at)) >= 3 and not at.expander
 
 
 @pytest.mark.parametrize(

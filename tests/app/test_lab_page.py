@@ -78,6 +78,48 @@ def test_stop_ends_the_training_between_epochs(at):
     assert any("Training stopped after" in s.value for s in at.success)
 
 
+@pytest.mark.parametrize("kind, train, stop", [(lab.RECSYS, "lab_train", "lab_stop"),
+                                               (lab.PHOTO, "lab_photo_train", "lab_photo_stop")])
+def test_at_the_default_settings_a_run_is_slow_enough_to_stop(at, kind, train, stop):
+    at.button(key=train).click().run()
+    run = at.session_state[lab.RUN_KEYS[kind]]
+    total = run.total_epochs
+    # The page's pace keeps a default run at 15 s or more (lab_defaults.py), so Stop has time.
+    assert run.pace_s * total >= 15
+    time.sleep(1.0)
+    at.button(key=stop).click().run()
+    wait_until_finished(run, timeout_s=30)
+    at.run()
+    assert run.stop.is_set() and 0 < len(run.epochs) < total
+    assert any(f"Training stopped after {len(run.epochs)} of {total} epochs" in s.value for s in at.success)
+
+
+def test_the_run_shows_its_own_settings_whatever_the_widgets_say_now(at):
+    set_numbers(at, factors=4, epochs=20)
+    at.button(key="lab_train").click().run()
+    run = at.session_state[RECSYS_KEY]
+    wait_until_finished(run)
+    set_numbers(at, epochs=200)  # the widget moves on; the chart is still the 20-epoch run's
+    shown = [c.value for c in at.caption if c.value.startswith("This run's settings")]
+    assert shown and "4 factors" in shown[0] and "20 epochs" in shown[0] and "200 epochs" not in shown[0]
+    assert any(s.value.startswith("Training finished after 20 of 20 epochs") for s in at.success)
+
+
+def test_train_has_one_colour_in_both_lab_charts_and_the_references_a_legend():
+    rmse = charts.training_curves([{"epoch": 1, "series": "train", "rmse": 1.1},
+                                   {"epoch": 1, "series": "held out", "rmse": 1.2}], {"user-CF 0.93": 0.93})
+    accuracy = charts.epoch_curves([{"epoch": 1, "series": "validation", "accuracy": 0.5},
+                                    {"epoch": 1, "series": "train", "accuracy": 0.6}], "accuracy", "accuracy")
+    colours = []
+    for spec in (rmse, accuracy):
+        scale = spec["layer"][0]["encoding"]["color"]["scale"]
+        colours.append(dict(zip(scale["domain"], scale["range"])))
+    assert colours[0]["train"] == colours[1]["train"] != colours[1]["validation"]
+    reference = rmse["layer"][1]
+    assert reference["mark"]["type"] == "rule" and reference["encoding"]["strokeDash"]["field"] == "label"
+    assert not any(layer["mark"]["type"] == "text" for layer in rmse["layer"])  # no label drawn on the curve
+
+
 @pytest.mark.parametrize("values, message", [
     (dict(epochs=0), "number of epochs must be a whole number of at least 1"),
     (dict(learning_rate=0.0), "learning rate must be more than 0"),

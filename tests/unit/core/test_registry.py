@@ -36,17 +36,30 @@ def test_each_shipped_checkpoint_holds_the_model_its_entry_names():
             assert (card["model_name"], card["kind"]) == (entry.name, entry.kind)
 
 
-def test_model_definitions_cover_the_registry():
-    from shopdl_core.text.model import MODELS as TEXT_NETWORKS
-    from shopdl_core.vision.model import MODELS as VISION_NETWORKS
+def test_every_entry_names_code_that_exists_and_builds_its_network():
+    from torch import nn
 
-    assert set(registry.list_models("text")) == set(TEXT_NETWORKS)
-    assert set(registry.list_models("vision")) == set(VISION_NETWORKS)
+    for entry in registry.MODELS:
+        for field in ("network", "config_class", "loader", "trainer", "training", "evaluator"):
+            assert callable(registry.resolve(getattr(entry, field))), (entry.name, field)
+        assert registry.default_training(entry.name).seed == config.SEED
+    assert isinstance(registry.build_model("SeedCNN"), nn.Module)
+    assert isinstance(registry.build_model("ReviewRNN", {"vocab_size": 30}), nn.Module)
+    with pytest.raises(ValueError, match="module:attribute"):
+        registry.resolve("no_colon_here")
+
+
+def test_each_trainer_follows_the_training_contract():
+    import inspect
+
+    for entry in registry.MODELS:
+        parameters = list(inspect.signature(registry.trainer(entry.name)).parameters)
+        assert parameters[:4] == ["settings", "data", "on_epoch", "stop"], entry.name
 
 
 def test_cli_and_pages_read_the_registry():
     from shopdl_core.text.predict import TEXT_MODELS
-    from shopdl_core.text.train import MODEL_CHOICES as TEXT_CHOICES
+    from shopdl_core.text.cli import MODEL_CHOICES as TEXT_CHOICES
     from shopdl_core.ui.demos import DEMOS
     from shopdl_core.ui.vision import VISION_MODELS
     from shopdl_core.vision.cli import MODEL_CHOICES as VISION_CHOICES
@@ -56,3 +69,27 @@ def test_cli_and_pages_read_the_registry():
     assert VISION_MODELS == ("PhotoCNN", "ProductCNN", "SeedCNN")  # the selector opens on the photo model
     assert TEXT_MODELS == ("ReviewRNN", "AttentionRNN")  # the baseline first
     assert {name for demo in DEMOS for name in demo.models} == set(registry.list_models())
+
+
+def test_a_new_model_is_one_module_and_one_entry(monkeypatch):
+    """The worked example of docs/architecture-notes.md: tiny_cnn.py plus this entry, and the
+    registry builds it and its trainer (the shared Fashion-MNIST one) trains it."""
+    import numpy as np
+    import torch
+
+    from shopdl_core.vision.data import load_split
+    from shopdl_core.vision.train import FashionData
+
+    entry = registry.ModelEntry(
+        "TinyCNN", "vision", registry.FASHION_MNIST, "vision_tiny_cnn.pt", "tiny", "one conv layer",
+        network="tests.unit.core.tiny_cnn:TinyCNN", config_class="tests.unit.core.tiny_cnn:TinyCNNConfig",
+        loader="shopdl_core.vision.trained:load_trained_model", trainer="shopdl_core.vision.train:fit",
+        training="tests.unit.core.tiny_cnn:default_training",
+        evaluator="shopdl_core.vision.evaluation:evaluate_fashion_model")
+    monkeypatch.setattr(registry, "MODELS", (*registry.MODELS, entry))
+    monkeypatch.setattr(registry, "_BY_NAME", {**registry._BY_NAME, "TinyCNN": entry})
+    assert registry.cli_choices("vision", registry.FASHION_MNIST)["tiny"] == "TinyCNN"
+    images, labels = load_split("test")
+    history = registry.trainer("TinyCNN")(registry.default_training("TinyCNN"),
+                                          FashionData(images[:256], labels[:256], torch.device("cpu")))
+    assert type(history.model).__name__ == "TinyCNN" and np.isfinite(history.last.train_loss)

@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from shopdl_core.text.model import build_model
+from shopdl_core.registry import build_model
 from shopdl_core.text.train import LexiconTargets, auxiliary_loss
 
 

@@ -4,7 +4,7 @@ import torch
 
 from shopdl_core.errors import InputError
 from shopdl_core.text.batch import MAX_CSV_ROWS, read_review_csv, score_frame, text_columns
-from shopdl_core.text.model import build_model
+from shopdl_core.registry import build_model
 from shopdl_core.text.predict import SentimentModel
 from shopdl_core.text.tokenize import Vocabulary
 

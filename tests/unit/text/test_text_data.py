@@ -104,22 +104,11 @@ def test_contrast_examples_take_the_label_of_the_clause_after_the_turn():
     assert contrast_examples(train, 1.0, seed=3)[0] == texts  # seeded
 
 
-def test_written_training_examples_come_from_the_dev_half_only():
-    from shopdl_core.text.ood import load_ood_reviews
-    from shopdl_core.text.train import written_examples
-
-    texts, labels = written_examples(2)
-    dev, held = load_ood_reviews("dev"), load_ood_reviews("heldout")
-    assert len(texts) == 2 * len(dev) and len(labels) == len(texts)
-    assert set(texts) == set(dev["text"]) and not set(texts) & set(held["text"])
-    assert list(labels[: len(dev)]) == list(dev["label"])
-
-
 def test_written_training_reviews_are_balanced_and_share_no_review_with_the_checks():
     import re
 
     from shopdl_core.text.ood import load_ood_reviews
-    from shopdl_core.text.train import writers_examples
+    from shopdl_core.text.recipe import writers_examples
     from shopdl_core.text.written import load_written_reviews
 
     written = load_written_reviews()
@@ -149,7 +138,7 @@ def test_written_training_files_are_checked(tmp_path):
 
 
 def test_example_weights_balance_the_clothing_reviews_and_count_balanced_ones_once():
-    from shopdl_core.text.train import example_weights
+    from shopdl_core.text.recipe import example_weights
 
     labels = np.array([1] * 9 + [0] + [0, 1] * 5)
     balanced = np.array([False] * 10 + [True] * 10)

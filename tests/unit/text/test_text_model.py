@@ -2,7 +2,8 @@ import pytest
 import torch
 
 from shopdl_core.text.data import pad_batch
-from shopdl_core.text.model import (AttentionRNN, AttentionRNNConfig, ReviewRNN, ReviewRNNConfig, build_model,
+from shopdl_core.registry import build_model
+from shopdl_core.text.model import (AttentionRNN, AttentionRNNConfig, ReviewRNN, ReviewRNNConfig,
                                     negation_scope)
 from shopdl_core.text.tokenize import PAD, PAD_ID, UNK, Vocabulary, tokenize
 
@@ -138,83 +139,13 @@ def _word_config(**extra):
                 valence=True, negation=True, **extra)
 
 
-def test_an_ensemble_averages_its_members_logits_and_attention():
-    torch.manual_seed(0)
-    ensemble = build_model("AttentionRNN", _word_config(members=3)).eval()
-    assert type(ensemble).__name__ == "Ensemble" and len(ensemble.members) == 3
-    ids, lengths = pad_batch([[5, 9, 2, 17], [3, 4]])
-    logits, weights = ensemble(ids, lengths)
-    outputs = [member(ids, lengths) for member in ensemble.members]
-    torch.testing.assert_close(logits, torch.stack([o[0] for o in outputs]).mean(0))
-    torch.testing.assert_close(weights, torch.stack([o[1] for o in outputs]).mean(0))
-    torch.testing.assert_close(weights.sum(1), torch.ones(2))
-    assert weights[1, 2:].abs().sum() == 0  # padding still has no weight
-    # The members differ (their own initial weights), so the mean is not any one of them.
-    assert not torch.allclose(outputs[0][0], outputs[1][0])
+def test_stored_configs_may_name_retired_options_at_the_product_value():
+    from shopdl_core.errors import CheckpointError
+    from shopdl_core.text.model import RETIRED_OPTIONS
 
-
-def test_ensemble_members_share_their_frozen_word_tables_in_the_checkpoint(tmp_path):
-    from shopdl_core.checkpoints import load_checkpoint, restore_model, save_checkpoint
-
-    torch.manual_seed(0)
-    ensemble = build_model("AttentionRNN", _word_config(members=2))
-    ensemble.embedding.set_word_knowledge(torch.randn(30, 4), torch.rand(30) - 0.5, torch.zeros(30))
-    tables = [member.embedding.vectors for member in ensemble.members]
-    assert tables[0].data_ptr() == tables[1].data_ptr()  # one tensor, filled once for both
-    path = save_checkpoint(tmp_path / "ensemble.pt", ensemble, kind="text", model_name="AttentionRNN",
-                           config=_word_config(members=2), metrics={}, fingerprint="x")
-    checkpoint = load_checkpoint(path, kind="text")
-    stored = checkpoint.state_dict
-    assert stored["members.0.embedding.vectors"].data_ptr() == stored["members.1.embedding.vectors"].data_ptr()
-    restored = restore_model(checkpoint, lambda cfg: build_model("AttentionRNN", cfg))
-    ids, lengths = pad_batch([[5, 9, 25, 17]])
-    ensemble.eval()
-    torch.testing.assert_close(restored(ids, lengths)[0], ensemble(ids, lengths)[0])
-
-
-def test_a_single_member_config_builds_the_plain_network():
-    assert isinstance(build_model("AttentionRNN", _word_config(members=1)), AttentionRNN)
-    assert isinstance(build_model("ReviewRNN", {"vocab_size": 30, "members": 1}), ReviewRNN)
-
-
-def test_domain_dropout_reads_words_through_their_vectors_alone_in_training_only():
-    from shopdl_core.text.model import AttentionRNNConfig as Config, WordEncoder
-
-    torch.manual_seed(0)
-    encoder = WordEncoder(Config(**{**_word_config(), "domain_dropout": 1.0}))
-    encoder.set_word_knowledge(torch.randn(30, 4), torch.rand(30) - 0.5, torch.zeros(30))
-    torch.nn.init.normal_(encoder.domain.weight)  # trained rows are not zero
-    ids = torch.tensor([[3, 7, 25]])  # two clothing words and one from the vectors only
-    without_rows = WordEncoder(Config(**_word_config()))
-    without_rows.load_state_dict(encoder.state_dict())
-    torch.nn.init.zeros_(without_rows.domain.weight)
-    encoder.train()
-    torch.testing.assert_close(encoder(ids), without_rows(ids))  # every row dropped
-    encoder.eval()
-    assert not torch.allclose(encoder(ids)[0, :2], without_rows(ids)[0, :2])  # rows used at inference
-    torch.testing.assert_close(encoder(ids)[0, 2], without_rows(ids)[0, 2])
-
-
-@pytest.mark.parametrize("cell", CELLS)
-def test_attention_with_final_states_reads_each_review_to_its_own_end(cell):
-    torch.manual_seed(0)
-    model = AttentionRNN(AttentionRNNConfig(vocab_size=30, embed_dim=8, hidden_dim=6, cell=cell,
-                                            final_states=True)).eval()
-    assert model.classifier.in_features == 4 * 6  # attention summary + two final states
-    alone, _ = model(torch.tensor([[3, 4, 5]]), torch.tensor([3]))
-    ids, lengths = pad_batch([[3, 4, 5], [6, 7, 8, 9, 10, 11]])
-    torch.testing.assert_close(model(ids, lengths)[0][0], alone[0])
-    # The forward state after "3 4" differs from the one after "3 4 5".
-    assert not torch.allclose(model(torch.tensor([[3, 4, 5]]), torch.tensor([2]))[0], alone)
-
-
-@pytest.mark.parametrize("model_name", ["ReviewRNN", "AttentionRNN"])
-def test_stacked_layers_keep_padding_out(model_name):
-    torch.manual_seed(0)
-    model = build_model(model_name, {"vocab_size": 30, "embed_dim": 8, "hidden_dim": 6, "layers": 2}).eval()
-    assert model.rnn.num_layers == 2
-    alone = model(torch.tensor([[3, 4, 5]]), torch.tensor([3]))
-    ids, lengths = pad_batch([[3, 4, 5], [6, 7, 8, 9, 10, 11]])
-    batched = model(ids, lengths)
-    alone, batched = (alone[0], batched[0]) if isinstance(alone, tuple) else (alone, batched)
-    torch.testing.assert_close(batched[0], alone[0])
+    # The shipped checkpoints store domain_dropout 0.0 and final_states False (experiments/README.md).
+    model = build_model("AttentionRNN", _word_config(**RETIRED_OPTIONS))
+    assert isinstance(model, AttentionRNN) and "final_states" not in model.config.to_dict()
+    assert isinstance(build_model("ReviewRNN", {"vocab_size": 30, "layers": 1, "members": 1}), ReviewRNN)
+    with pytest.raises(CheckpointError, match="layers=2"):
+        build_model("ReviewRNN", {"vocab_size": 30, "layers": 2})

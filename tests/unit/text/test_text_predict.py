@@ -3,7 +3,7 @@ import torch
 
 from shopdl_core.checkpoints import save_checkpoint
 from shopdl_core.errors import CheckpointError, InputError
-from shopdl_core.text.model import build_model
+from shopdl_core.registry import build_model
 from shopdl_core.text.predict import MAX_TOKENS, SentimentModel, load_sentiment_model, review_tokens
 from shopdl_core.text.tokenize import Vocabulary
 

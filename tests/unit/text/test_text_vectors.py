@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from shopdl_core.text.tokenize import PAD, UNK, Vocabulary
-from shopdl_core.text.vectors import (VADER_SCALE, WordVectors, context_polar_words, domain_words, extended_vocabulary,
-                                      lexicon_examples,
+from shopdl_core.text.vectors import (VADER_SCALE, WordVectors, extended_vocabulary, lexicon_examples,
                                       lookup_valence, lookup_vectors)
 
 GLOVE = WordVectors(["the", "good", "rude", ",", "dress", "waiter", "delicious"],
@@ -42,23 +41,6 @@ def test_valence_is_the_lexicon_value_scaled_and_zero_elsewhere():
     assert valence[vocab.stoi["rude"]] == pytest.approx(-2.0 / VADER_SCALE)
     assert valence[vocab.stoi["delicious"]] == pytest.approx(2.7 / VADER_SCALE)
     assert valence[vocab.stoi["dress"]] == 0.0 and valence[vocab.stoi[UNK]] == 0.0
-
-
-def test_domain_words_are_frequent_here_rare_in_general_and_not_opinion_words():
-    words = [f"w{i}" for i in range(600)] + ["dress", "lovely", "hem"]
-    vectors = WordVectors(words, np.zeros((len(words), 2), dtype=np.float32))
-    texts = [["dress", "hem", "lovely", "w0", "w1"]] * 30 + [["w0", "w2"]] * 30
-    found = domain_words(texts, vectors, {"lovely": 2.0}, top=5)
-    # Common English (the top 500 GloVe words) and opinion words never count as domain words.
-    assert found == {"dress", "hem"}
-
-
-def test_context_polar_words_lean_to_one_label_and_skip_lexicon_and_negators():
-    texts = [["returned", "it", "not", "lovely"]] * 20 + [["kept", "it", "lovely"]] * 20
-    labels = [0] * 20 + [1] * 20
-    found = context_polar_words(texts, labels, {"lovely": 2.0}, top=2)
-    # "it" and "lovely" occur on both sides or are opinion words; "not" is a negator.
-    assert found == {"returned", "kept"}
 
 
 def test_lexicon_examples_are_each_word_alone_and_negated_with_the_label_reversed():

@@ -9,7 +9,7 @@ from shopdl_core import config
 from shopdl_core.__main__ import main
 from shopdl_core.errors import InputError
 from shopdl_core.vision.lab_head import (LabFeatures, LabHeadConfig, load_lab_features, prepare_lab_data, quantise,
-                                         train_lab_head)
+                                         fit)
 
 
 def toy_features(per_class=20, seed=0):
@@ -68,18 +68,19 @@ def test_a_head_learns_separable_classes_and_stops_when_asked():
     features = toy_features()
     settings = LabHeadConfig(classes=THREE, epochs=15, learning_rate=1e-2)
     data = prepare_lab_data(features, settings)
-    head = train_lab_head(data, settings)
-    assert head.history[-1].train_loss < head.history[0].train_loss
-    assert head.history[-1].validation_accuracy > 0.95
+    history = fit(settings, data)
+    head = history.model
+    assert history.epochs[-1].train_loss < history.epochs[0].train_loss
+    assert history.last.validation_accuracy > 0.95 and not history.stopped
     assert sum(map(sum, head.confusion())) == len(data.validation_labels)
     assert head.probabilities(features.validation[:4]).sum(1) == pytest.approx(np.ones(4), abs=1e-5)
     # Seeded: the same settings give the same run.
-    again = train_lab_head(prepare_lab_data(features, settings), settings)
-    assert [e.train_loss for e in again.history] == [e.train_loss for e in head.history]
+    again = fit(settings, prepare_lab_data(features, settings))
+    assert [e.train_loss for e in again.epochs] == [e.train_loss for e in history.epochs]
     stop = threading.Event()
     seen = []
-    stopped = train_lab_head(data, settings, stop=stop, on_epoch=lambda e: (seen.append(e), stop.set()))
-    assert len(stopped.history) == len(seen) == 1
+    stopped = fit(settings, data, stop=stop, on_epoch=lambda e: (seen.append(e), stop.set()))
+    assert len(stopped.epochs) == len(seen) == 1 and stopped.stopped
 
 
 def test_quantised_features_round_trip_within_half_a_step():

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from shopdl_core import catalog, config
-from shopdl_core.vision.model import build_model
+from shopdl_core.registry import build_model
 from shopdl_core.vision.search import (
     UNCERTAIN_BELOW,
     CatalogIndex,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 import torch
@@ -9,8 +11,9 @@ from torch import nn
 
 from shopdl_core.errors import InputError
 from shopdl_core.vision.data import PIXEL_MEAN, PIXEL_STD, augment, iterate_batches, load_split, normalise
-from shopdl_core.vision.model import ProductCNN, SeedCNN, build_model, model_config
-from shopdl_core.vision.train import TrainConfig, evaluate, train
+from shopdl_core.registry import build_model
+from shopdl_core.vision.model import ProductCNN, SeedCNN, model_config
+from shopdl_core.vision.train import FashionData, FashionTrainConfig, evaluate, fit
 
 
 @pytest.mark.parametrize(("name", "embedding"), [("SeedCNN", 84), ("ProductCNN", 128)])
@@ -97,30 +100,32 @@ def small_subset():
 SMALL_CONFIGS = {"SeedCNN": {}, "ProductCNN": {"channels1": 8, "channels2": 16, "channels3": 32, "embedding": 32}}
 
 
+CPU = torch.device("cpu")
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", list(SMALL_CONFIGS))
 def test_a_short_training_run_lowers_the_loss_and_reports_each_epoch(name, small_subset):
-    torch.manual_seed(0)
-    model = build_model(name, SMALL_CONFIGS[name])
     reports = []
-    settings = TrainConfig(epochs=3, batch_size=64, augment=name == "ProductCNN")
-    history = train(model, *small_subset, settings, torch.device("cpu"), on_progress=reports.append)
-    assert reports == history and [r.epoch for r in reports] == [1, 2, 3]
-    assert reports[-1].loss < reports[0].loss * 0.8
-    assert reports[-1].accuracy > 0.35  # chance is 0.1
-    assert not model.training  # returned in eval mode
+    settings = FashionTrainConfig(name, epochs=3, batch_size=64, augment=name == "ProductCNN",
+                                  model_config=SMALL_CONFIGS[name])
+    history = fit(settings, FashionData(*small_subset, device=CPU), on_epoch=reports.append)
+    assert reports == history.epochs and [r.epoch for r in reports] == [1, 2, 3]
+    assert reports[-1].train_loss < reports[0].train_loss * 0.8
+    assert reports[-1].train_accuracy > 0.35  # chance is 0.1
+    assert not history.model.training and not history.stopped  # returned in eval mode
 
 
-def test_training_is_reproducible(small_subset):
-    images, labels = small_subset[0][:256], small_subset[1][:256]
-    losses = []
-    for _ in range(2):
-        torch.manual_seed(0)
-        model = build_model("SeedCNN")
-        losses.append([r.loss for r in train(model, images, labels, TrainConfig(epochs=2, batch_size=64), torch.device("cpu"))])
+def test_training_is_reproducible_and_stops_between_batches(small_subset):
+    data = FashionData(small_subset[0][:256], small_subset[1][:256], device=CPU)
+    settings = FashionTrainConfig("SeedCNN", epochs=2, batch_size=64)
+    losses = [[r.train_loss for r in fit(settings, data).epochs] for _ in range(2)]
     assert losses[0] == losses[1]
+    stop = threading.Event()
+    stopped = fit(settings, data, on_epoch=lambda report: stop.set(), stop=stop)
+    assert stopped.stopped and len(stopped.epochs) == 1 and stopped.epochs[0].train_loss == losses[0][0]
 
 
 def test_zero_epochs_is_refused(small_subset):
     with pytest.raises(InputError, match="epochs"):
-        train(build_model("SeedCNN"), *small_subset, TrainConfig(epochs=0), torch.device("cpu"))
+        fit(FashionTrainConfig("SeedCNN", epochs=0), FashionData(*small_subset, device=CPU))
