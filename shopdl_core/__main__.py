@@ -7,7 +7,7 @@ sets ``func`` (a callable taking the parsed args and returning an exit status).
 Those modules import torch, pandas or Streamlit's protocol client, which take seconds. So the
 table below says which module defines each command, and only the chosen command's module is
 imported: ``shopdl --help`` imports none, ``shopdl predict review`` imports the text system
-only, and nothing but ``bench app`` and ``bench startup`` imports Streamlit.
+only, and nothing but ``bench app``, ``soak``, ``failover`` and ``startup`` (which serve the app) imports Streamlit.
 """
 
 from __future__ import annotations

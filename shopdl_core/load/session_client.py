@@ -14,12 +14,10 @@ run redraws its own elements in the page the last full run left.
 from __future__ import annotations
 
 import asyncio
-import io
-import json
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -27,39 +25,15 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from shopdl_core.load.elements import RenderedElement, SessionError, describe, widget_state
+
 RUN_TIMEOUT_S = 120  # a first run may load a model on a busy 2-core machine
-SIDEBAR = 1  # the first index of a delta path: 0 = main area, 1 = sidebar
 
 _FINISH_STATUS = {
     ForwardMsg.FINISHED_SUCCESSFULLY: "success",
     ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY: "success",
     ForwardMsg.FINISHED_WITH_COMPILE_ERROR: "compile error",
 }
-
-
-class SessionError(Exception):
-    """The session cannot go on: the connection dropped, a run timed out, a widget is missing."""
-
-
-@dataclass(frozen=True)
-class RenderedElement:
-    kind: str  # the Element field ("markdown", "text_area", ...); alerts by format ("error", "info")
-    text: str  # what a reader sees: a body, a message, a table as CSV, or a widget's label
-    path: tuple[int, ...]  # delta path: (0 main | 1 sidebar, index, index in block, ...)
-    widget_id: str = ""  # Streamlit's id, "$$ID-<hash>-<user key>", for widgets and data editors
-    proto: object = field(default=None, repr=False, compare=False)  # the element's own message
-
-    @property
-    def user_key(self) -> str | None:
-        """The ``key=`` the page gave the widget, read from the id's suffix."""
-        if not self.widget_id:
-            return None
-        suffix = self.widget_id.split("-", maxsplit=2)[-1]
-        return None if suffix == "None" else suffix
-
-    @property
-    def in_sidebar(self) -> bool:
-        return self.path[:1] == (SIDEBAR,)
 
 
 @dataclass(frozen=True)
@@ -290,47 +264,6 @@ class _RunTree:
         return [self._by_path[path] for path in sorted(self._by_path) if self._by_path[path] is not None]
 
 
-def describe(element, path: tuple[int, ...]) -> RenderedElement:
-    kind = element.WhichOneof("type")
-    proto = getattr(element, kind)
-    widget_id = getattr(proto, "id", "")
-    if kind == "alert":
-        kind = type(proto).Format.Name(proto.format).lower()
-    return RenderedElement(kind, _readable_text(kind, proto), path, widget_id, proto)
-
-
-def _readable_text(kind: str, proto) -> str:
-    if kind == "exception":
-        return f"{proto.type}: {proto.message}"
-    if kind == "metric":
-        return " ".join(part for part in (proto.label, proto.body, proto.delta) if part)
-    if kind in ("dataframe", "table"):
-        return _arrow_as_csv(proto.arrow_data.data)
-    if kind == "vega_lite_chart":  # a chart's text is its data: what it plots, not how
-        tables = [proto.data.data, *(dataset.data.data for dataset in proto.datasets)]
-        return "\n".join(_arrow_as_csv(table) for table in tables if table)
-    if kind == "imgs":
-        return " | ".join(image.caption for image in proto.imgs)
-    if kind == "code":
-        return proto.code_text
-    for name in ("body", "label", "text"):
-        if name in type(proto).DESCRIPTOR.fields_by_name:
-            return getattr(proto, name)
-    return ""
-
-
-def _arrow_as_csv(data: bytes) -> str:
-    if not data:
-        return ""
-    import pyarrow as pa  # installed with streamlit; imported here since most pages show no table
-    import pyarrow.csv
-
-    table = pa.ipc.open_stream(data).read_all()
-    sink = io.BytesIO()
-    pyarrow.csv.write_csv(table, sink)
-    return sink.getvalue().decode()
-
-
 def _put_file(base_url: str, upload_url: str, file_name: str, data: bytes) -> None:
     """PUT one file as multipart form data, carrying the XSRF cookie that the health check sets."""
     with urllib.request.urlopen(base_url + "/_stcore/health", timeout=30) as reply:
@@ -347,35 +280,3 @@ def _put_file(base_url: str, upload_url: str, file_name: str, data: bytes) -> No
     with urllib.request.urlopen(request, timeout=60) as reply:
         if reply.status not in (200, 204):
             raise SessionError(f"upload answered HTTP {reply.status}")
-
-
-def widget_state(widget: RenderedElement, value: object) -> WidgetState:
-    """The WidgetState a browser sends for this widget holding ``value``.
-
-    Option widgets take the option as displayed (its formatted string), sliders a list, and a
-    data editor a dict of edits ({"edited_rows": {row: {column: value}}, ...}).
-    """
-    state = WidgetState(id=widget.widget_id)
-    proto = widget.proto
-    if widget.kind in ("text_area", "text_input", "selectbox", "radio", "color_picker"):
-        state.string_value = str(value)
-    elif widget.kind == "dataframe":
-        state.string_value = value if isinstance(value, str) else json.dumps(value)
-    elif widget.kind == "checkbox":
-        state.bool_value = bool(value)
-    elif widget.kind == "number_input":
-        if proto.data_type == type(proto).INT:
-            state.int_value = int(value)
-        else:
-            state.double_value = float(value)
-    elif widget.kind == "slider" and proto.type != type(proto).SELECT_SLIDER:
-        state.double_array_value.data.extend(_as_list(value))
-    elif widget.kind in ("slider", "multiselect", "button_group"):
-        state.string_array_value.data.extend(str(item) for item in _as_list(value))
-    else:
-        raise SessionError(f"setting a {widget.kind} widget is not supported by this client")
-    return state
-
-
-def _as_list(value: object) -> list:
-    return list(value) if isinstance(value, (list, tuple)) else [value]
