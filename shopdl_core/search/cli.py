@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from shopdl_core.errors import InputError
 from shopdl_core.search.engine import DEFAULT_TOP_K
 
 
@@ -23,7 +24,7 @@ def add_commands(targets: dict) -> None:
     from shopdl_core.search.train import SearchTrainConfig
 
     train = targets["train"].add_parser("search", help="train the photo-to-text projection of search by words")
-    train.add_argument("--photos", type=Path, required=True, help="the clothing photos' train folder")
+    train.add_argument("--photos", type=Path, default=None, help="the clothing photos' train folder (needed)")
     train.add_argument("--epochs", type=int, default=SearchTrainConfig.epochs)
     train.add_argument("--cache", type=Path, default=None, help="keep photo and caption embeddings here")
     train.add_argument("--output", type=Path, default=None, help="checkpoint path (default: assets/models)")
@@ -70,6 +71,8 @@ def run_train(args: argparse.Namespace) -> int:
     from shopdl_core.text.encoder import load_text_encoder
     from shopdl_core.vision.trained import load_trained_model
 
+    if args.photos is None:
+        raise InputError("Give the clothing photos' train folder: train search --photos DIR.")
     trained = load_trained_model("PhotoCNN", torch.device("cpu"))
     photos = labelled_photos(trained, args.photos, args.cache)
     encoder = load_text_encoder("cpu")

@@ -34,7 +34,7 @@ def evaluate_search(engine: PhotoSearch, queries: pd.DataFrame, truth: dict[str,
     colour_hits = precision_at_k([[colour_of[n] for n in r.names] for r, c in zip(results, colour_queries) if c],
                                  list(queries.loc[colour_queries, "colours"]))
     known_word = queries["query"].map(uses_caption_noun).to_numpy()
-    figures = {"queries": len(queries), "photos": len(engine.index)}
+    figures = {"queries": len(queries), "photo_count": len(engine.index)}
     for language in ("en", "zh"):
         mine = (queries["language"] == language).to_numpy()
         figures[language] = {
