@@ -21,7 +21,7 @@ import torch
 
 from shopdl_core import catalog, config
 from shopdl_core.checkpoints import fingerprint, save_checkpoint
-from shopdl_core.search.captions import Caption, all_captions
+from shopdl_core.search.captions import Caption
 from shopdl_core.search.photo_index import PhotoIndex, index_photo_files
 from shopdl_core.search.projection import ProjectionConfig, PhotoTextProjection, colour_one_hot, contrastive_loss
 from shopdl_core.search.queries import load_queries, precision_at_k
