@@ -7,6 +7,7 @@ from shopdl_core.checkpoints import read_model_card
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import format_bytes
+from shopdl_core.ui.search import search_box
 from shopdl_core.ui.vision import (
     PHOTO_MODEL,
     VISION_MODELS,
@@ -37,6 +38,8 @@ try:
 except CheckpointError as exc:
     st.error(str(exc))
     st.stop()
+
+search_box("image_search")
 
 photo_bytes = chosen_photo_bytes("image")
 
