@@ -128,3 +128,49 @@ def _(message: str) -> str:
 
 def pgettext(context: str, message: str) -> str:
     return translations(current_language()).pgettext(context, message)
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined; ``_()`` translates it where shown."""
+    return message
+
+
+def source_messages(paths: list[Path]) -> set[str]:
+    """The catalogue keys the source files ask for: the literal arguments of ``_()``, ``N_()``
+    and ``pgettext()`` calls (what a .po file must hold), found by parsing, not by running."""
+    found = set()
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            literals = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            if node.func.id in ("_", "N_") and len(literals) == 1 == len(node.args):
+                found.add(literals[0])
+            elif node.func.id == "pgettext" and len(literals) == 2 == len(node.args):
+                found.add(literals[0] + _CONTEXT_SEPARATOR + literals[1])
+    return found
+
+
+def project_sources() -> list[Path]:
+    """The files whose messages the catalogues must hold: app.py, the pages and the package."""
+    root = LOCALES_DIR.parent.parent
+    return [root / "app.py", *sorted((root / "app_pages").glob("*.py")), *sorted(LOCALES_DIR.parent.rglob("*.py"))]
+
+
+def missing_translations(language: str, wanted: set[str]) -> list[str]:
+    """The keys of ``wanted`` with no (or an empty) translation in ``language``'s .po file."""
+    messages = read_po(po_path(language).read_text(encoding="utf-8"))
+    return sorted(key for key in wanted if not messages.get(key))
+
+
+def main() -> int:
+    """Print the messages the source asks for that the Chinese catalogue lacks; exit 1 if any."""
+    missing = missing_translations("zh", source_messages(project_sources()))
+    for key in missing:
+        print(key.replace(_CONTEXT_SEPARATOR, " | "))
+    print(f"{len(missing)} message(s) without a Chinese translation")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -13,7 +13,7 @@ import streamlit as st
 
 from shopdl_core import registry
 from shopdl_core.errors import CheckpointError, InputError
-from shopdl_core.i18n import _
+from shopdl_core.i18n import N_, _
 from shopdl_core.shop import aspects
 from shopdl_core.shop.reviews import SOURCE, Review, garment_of, reviews_for
 from shopdl_core.text.predict import ReviewScore, review_tokens
@@ -25,8 +25,8 @@ WRITTEN_KEY = "shop_written_reviews"  # session state: {product_id: [Review, ...
 MAX_WRITTEN = 10  # per product and session
 MAX_REVIEW_CHARS = 2000
 NEEDS_REPLY_SHOWN = 3
-ASPECT_NAMES = {"fit": "Fit and size", "quality": "Fabric and quality", "colour": "Colour", "comfort": "Comfort",
-                "price": "Price"}
+ASPECT_NAMES = {"fit": N_("Fit and size"), "quality": N_("Fabric and quality"), "colour": N_("Colour"),
+                "comfort": N_("Comfort"), "price": N_("Price")}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -108,6 +108,9 @@ def _write_review(product_id: str) -> None:
     if not sent:
         return
     review = Review(title.strip(), body.strip(), rating or None, written_here=True)
+    if not review.body:
+        st.error(_("The review is empty: write a sentence or two about the product."))
+        return
     try:
         review_tokens(review.text)
         score = score_texts(REVIEW_MODEL, (review.text,))[0]

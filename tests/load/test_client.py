@@ -37,9 +37,9 @@ async def _two_inputs(url, scenario):
 def test_home_renders_with_every_page_in_navigation(app_url):
     pages, run = run_async(_open_home(app_url))
     assert run.status == "success" and run.errors == []
-    assert run.texts("heading")[0] == "🛍️ ShopDL"
+    assert run.texts("heading")[0] == "🛍️ ShopDL shop"
     assert any(element.in_sidebar and element.text.startswith("Device:") for element in run.elements)
-    assert set(pages) == {"", *DEMO_URL_PATHS}
+    assert set(pages) == {"", "how-it-works", *DEMO_URL_PATHS}
 
 
 @pytest.mark.e2e
