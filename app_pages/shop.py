@@ -8,6 +8,7 @@ from shopdl_core.shop import catalogue
 from shopdl_core.ui.shop import filters, grid, recommended_section, search_box
 from shopdl_core.ui.shop_product import back_to_shop, looks_like, product_header, shoppers_also_liked
 from shopdl_core.ui.shop_reviews import reviews_section
+from shopdl_core.ui.widgets import plain
 
 requested = st.query_params.get("product")
 if requested is None:
@@ -30,7 +31,7 @@ else:
     try:
         product = catalogue.find_product(requested)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))  # the message quotes the link's text
         back_to_shop()
         st.stop()
     back_to_shop()

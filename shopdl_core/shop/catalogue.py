@@ -36,7 +36,8 @@ class ShopProduct:
         name = _("{colour} {line} {kind}").format(
             colour=pgettext("colour", self.colour), line=pgettext("line", self.line),
             kind=pgettext("kind name", self.kind))
-        return name if self.copy == 1 else f"{name} {'I' * self.copy}"
+        # A second product of the same name is numbered ("... II" in English).
+        return name if self.copy == 1 else _("{name} {number}").format(name=name, number=pgettext("copy", "I" * self.copy))
 
 
 def _line_and_copy(name: str) -> tuple[str, int]:

@@ -73,7 +73,8 @@ def test_messages_shown_from_data_are_translated():
     wanted |= {name for classes in REVIEW_CLASSES.values() for name in classes} | {SOURCE}
     for product in shop_products():
         wanted |= {f"colour\x04{product.colour}", f"line\x04{product.line}", f"kind\x04{product.kind}",
-                   f"kind name\x04{product.kind}", f"department\x04{product.department}"}
+                   f"kind name\x04{product.kind}", f"department\x04{product.department}",
+                   f"copy\x04{'I' * product.copy}"} - {"copy\x04I"}
     for status in model_statuses():
         wanted |= {status.headline_name, status.trained_on} - {""}
     assert i18n.missing_translations("zh", wanted) == []
