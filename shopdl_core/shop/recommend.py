@@ -8,7 +8,7 @@ from their session's signals (signals.py).
 filtering fills the first places and user-user collaborative filtering the last
 ``COLLABORATIVE_PLACES``. A visitor with a handful of signals shares them with only a few of the
 500 shoppers, and a prediction from one or two such neighbours is extreme (a single 5 lifts a
-product to the top): the hybrid at alpha 0.5 put 0 or 1 dress among its 8 picks after three
+product to the top): the hybrid at alpha 0.5 put 0 or 1 dress among 8 picks after three
 dresses were liked (docs/shop.md), so collaborative filtering gets a fixed share, not the lead.
 
 "Shoppers who liked this also liked" is collaborative filtering for a shopper who rated only
@@ -31,9 +31,9 @@ from shopdl_core.shop.signals import Signals, visitor_ratings_row
 
 VISITOR = "visitor"
 SHOP_NEIGHBOURS = 20  # k: the synthetic shop has 500 shoppers, each rating 15-45 products
-RECOMMENDED = 8
+RECOMMENDED = 10
 COLLABORATIVE_PLACES = 2  # of RECOMMENDED
-ALSO_LIKED = 6
+ALSO_LIKED = 5
 
 
 @dataclass(frozen=True)

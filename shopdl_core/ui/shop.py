@@ -15,10 +15,12 @@ from shopdl_core.shop.recommend import ShopPick, also_liked, recommended_for_vis
 from shopdl_core.shop.signals import SIGNALS_KEY, Signals, products_with, with_signal, without_signal
 
 SHOP_PAGE = "app_pages/shop.py"
-GRID_COLUMNS = 4
-GRID_STEP = 12  # products shown at first, and added by "Show more"
+# Cards of a fixed width in a wrapping row: five a row on a laptop (1440 px), two on a phone
+# (390 px), where Streamlit's columns would stack into one long column.
+CARD_WIDTH = 168  # two cards and the small gap (1 rem) fit a 390 px phone's 358 px of content
+CARD_PICTURE = 336  # pixels of the card's picture: twice its width, for high-density screens
+GRID_STEP = 15  # products shown at first, and added by "Show more": three rows of five
 GRID_COUNT_KEY = "shop_grid_count"
-CARD_PICTURE = 240
 
 
 def visitor_signals() -> Signals:
@@ -75,23 +77,22 @@ def pick_reason(pick: ShopPick, for_visitor: bool = True) -> str:
     return _("Content filtering: like what you browsed")
 
 
-def product_card(product_id: str, note: str | None = None, picture: int = CARD_PICTURE) -> None:
+def product_card(product_id: str, note: str | None = None) -> None:
     """A bordered card: picture, name (a link to the product), price, colour and kind."""
     product = catalogue.find_product(product_id)
-    with st.container(border=True):
-        st.image(catalogue.picture_jpeg(product_id, picture), width="stretch")
+    with st.container(border=True, width=CARD_WIDTH):
+        st.image(catalogue.picture_jpeg(product_id, CARD_PICTURE), width="stretch")
         product_link(product_id, product.name())
         st.caption(f"€{product.price:.2f} · {colour_label(product.colour)} · {kind_label(product.kind)}")
         if note:
             st.caption(note)
 
 
-def card_rows(product_ids: list[str], notes: list[str] | None = None, columns: int = GRID_COLUMNS) -> None:
-    for start in range(0, len(product_ids), columns):
-        row = product_ids[start:start + columns]
-        for column, offset in zip(st.columns(columns), range(start, start + len(row))):
-            with column:
-                product_card(product_ids[offset], notes[offset] if notes else None)
+def card_rows(product_ids: list[str], notes: list[str] | None = None) -> None:
+    """Product cards side by side, wrapping onto as many rows as the screen needs."""
+    with st.container(horizontal=True, gap="small"):
+        for position, product_id in enumerate(product_ids):
+            product_card(product_id, notes[position] if notes else None)
 
 
 def filters() -> tuple[list[str], list[str], tuple[float, float]]:

@@ -17,7 +17,7 @@ from shopdl_core.ui.vision import PHOTO_MODEL, decode_and_classify, load_vision_
 from shopdl_core.vision.search import similar_products
 
 PAGE_PICTURE = 480
-NEIGHBOURS = 6
+NEIGHBOURS = 5  # one row of cards on a laptop
 
 
 def back_to_shop() -> None:
@@ -96,12 +96,12 @@ def looks_like(product_id: str) -> None:
     except CheckpointError as exc:
         st.error(str(exc))
         return
-    card_rows(neighbours, columns=NEIGHBOURS // 2)
+    card_rows(neighbours)
 
 
 def shoppers_also_liked(product_id: str) -> None:
     st.header(_("Shoppers who liked this also liked"))
     st.caption(_("Collaborative filtering over the ratings of the shop's synthetic shoppers: what those who "
                  "rated this product highly rated highly too."))
-    picks = cached_also_liked(product_id)
-    card_rows([pick.product_id for pick in picks], [pick_reason(pick, for_visitor=False) for pick in picks], columns=NEIGHBOURS // 2)
+    picks = cached_also_liked(product_id)[:NEIGHBOURS]
+    card_rows([pick.product_id for pick in picks], [pick_reason(pick, for_visitor=False) for pick in picks])

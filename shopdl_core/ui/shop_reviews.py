@@ -25,6 +25,7 @@ WRITTEN_KEY = "shop_written_reviews"  # session state: {product_id: [Review, ...
 MAX_WRITTEN = 10  # per product and session
 MAX_REVIEW_CHARS = 2000
 NEEDS_REPLY_SHOWN = 3
+REVIEWS_SHOWN = 5  # the rest of the list waits in an expander
 ASPECT_NAMES = {"fit": N_("Fit and size"), "quality": N_("Fabric and quality"), "colour": N_("Colour"),
                 "comfort": N_("Comfort"), "price": N_("Price")}
 
@@ -83,14 +84,20 @@ def _aspects(reviews: list[Review]) -> None:
     counts = aspects.aspect_summary(sentences, [score.prob_positive for score in scores])
     st.subheader(_("What people praise and what they complain about"))
     st.caption(_("Each sentence is scored on its own and counted for the aspects its words name."))
-    for count in counts:
-        with st.container(border=True):
-            st.markdown(_("**{aspect}**: 👍 {praise} · 👎 {complaints}").format(
-                aspect=_(ASPECT_NAMES[count.aspect]), praise=count.praise, complaints=count.complaints))
-            if count.example_complaint:
-                st.caption(f"👎 {plain(count.example_complaint)}")
-            if count.example_praise:
-                st.caption(f"👍 {plain(count.example_praise)}")
+    with st.container(horizontal=True, gap="small"):
+        for count in counts:
+            _aspect_card(count)
+
+
+def _aspect_card(count: aspects.AspectCount) -> None:
+    """One aspect: praise and complaints counted, the strongest sentence of each."""
+    with st.container(border=True, width=330):
+        st.markdown(_("**{aspect}**: 👍 {praise} · 👎 {complaints}").format(
+            aspect=_(ASPECT_NAMES[count.aspect]), praise=count.praise, complaints=count.complaints))
+        if count.example_complaint:
+            st.caption(f"👎 {plain(count.example_complaint)}")
+        if count.example_praise:
+            st.caption(f"👍 {plain(count.example_praise)}")
 
 
 def _write_review(product_id: str) -> None:
@@ -157,5 +164,10 @@ def _listed_reviews(product_id: str, real: list[Review]) -> None:
     for index in order[:NEEDS_REPLY_SHOWN]:
         _review_card(reviews[index], scores[index], f"reply_{index}")
     st.subheader(_("All reviews ({count})").format(count=len(reviews)))
-    for index, (review, score) in enumerate(zip(reviews, scores)):
-        _review_card(review, score, f"all_{index}")
+    newest_first = list(range(len(reviews)))[::-1] if written_reviews(product_id) else list(range(len(reviews)))
+    for index in newest_first[:REVIEWS_SHOWN]:
+        _review_card(reviews[index], scores[index], f"all_{index}")
+    if len(reviews) > REVIEWS_SHOWN:
+        with st.expander(_("The other {count} reviews").format(count=len(reviews) - REVIEWS_SHOWN)):
+            for index in newest_first[REVIEWS_SHOWN:]:
+                _review_card(reviews[index], scores[index], f"all_{index}")

@@ -71,21 +71,21 @@ def test_the_shop_is_the_landing_page_with_a_grid_and_cold_recommendations():
     assert not at.exception and not at.error
     assert at.title[0].value == "🛍️ ShopDL shop"
     links = linked_products(at)
-    assert len(links) == 8 + 12  # recommended, then the first screen of the grid
+    assert len(links) == 10 + 15  # recommended, then the first screen of the grid
     assert any("most popular products" in caption.value for caption in at.caption)
-    assert sum(caption.value == "Popular: rated highly by many shoppers" for caption in at.caption) == 8
+    assert sum(caption.value == "Popular: rated highly by many shoppers" for caption in at.caption) == 10
     at.button(key="shop_more").click().run()
-    assert len(linked_products(at)) == 8 + 24
+    assert len(linked_products(at)) == 10 + 30
 
 
 def test_filters_narrow_the_grid():
     at = open_shop()
     at.multiselect(key="shop_kinds").set_value(["hat"]).run()
-    grid = linked_products(at)[8:]
+    grid = linked_products(at)[10:]
     assert grid and all(catalogue.find_product(pid).kind == "hat" for pid in grid)
     at.multiselect(key="shop_colours").set_value(["black"]).run()
     at.slider(key="shop_price").set_value((12.0, 30.0)).run()
-    for pid in linked_products(at)[8:]:
+    for pid in linked_products(at)[10:]:
         product = catalogue.find_product(pid)
         assert (product.kind, product.colour) == ("hat", "black") and product.price <= 30
     assert not at.exception
@@ -100,7 +100,7 @@ def test_a_product_page_by_link():
     assert any(element.value.startswith(":orange-badge[") for element in at.markdown)  # PhotoCNN's tags
     link = at.get("code")[0].value
     assert link.endswith("/?product=P001&lang=en")
-    assert len(at.get("page_link")) == 1 + 6 + 6  # back to the shop, looks like, also liked
+    assert len(at.get("page_link")) == 1 + 5 + 5  # back to the shop, looks like, also liked
     real = reviews_for("P001")
     assert any(s.value == f"All reviews ({len(real)})" for s in at.subheader)
     assert any("Clothing ID" in caption.value for caption in at.caption)
@@ -128,10 +128,11 @@ def test_liking_three_dresses_moves_the_recommendations_to_dresses():
         at.button(key="shop_like").click().run()
         assert at.button(key="shop_unlike").label == "Liked"
     visit(at)
-    recommended = linked_products(at)[:8]
+    recommended = linked_products(at)[:10]
     neighbours = {pid for liked_id in liked for pid in _looks_like(liked_id)}
     following = [pid for pid in recommended if catalogue.find_product(pid).kind == "dress" or pid in neighbours]
-    # Measured 8 of 8 (6 dresses from content filtering, 2 collaborative picks); "most" is more than half.
+    # Measured 7 of 10 (7 dresses; a pair of trousers, a jacket and a hat besides); "most" is
+    # more than half: the floor is 6, one below the measured figure.
     assert len(following) > len(recommended) / 2, recommended
     assert not set(recommended) & set(liked)
     assert any(caption.value.startswith("From your signals: 3 viewed, 3 liked") for caption in at.caption)
