@@ -27,8 +27,9 @@ def choose_language() -> str:
     language = st.session_state[LANGUAGE_KEY]
     set_language(language)
     st.session_state[_URL_LANGUAGE_KEY] = language
-    if requested != language:
-        st.query_params["lang"] = language
+    # Written on every run, even when unchanged: that sends the run's whole query string to the
+    # browser, whose address bar otherwise keeps the previous one after a link to the same page.
+    st.query_params["lang"] = language
     return language
 
 
