@@ -13,6 +13,12 @@ HEADINGS = {("en", "shop"): "ShopDL shop", ("zh", "shop"): "ShopDL 商店",
             ("en", "with_reviews"): "Black Everyday Dress", ("zh", "with_reviews"): "黑色日常连衣裙",
             ("en", "without_reviews"): "Grey Evening Hat", ("zh", "without_reviews"): "灰色晚宴帽子"}
 
+# Every picture fetched and no element still a grey placeholder (on a loaded machine the pictures
+# arrive well after the script run has finished).
+PICTURES_LOADED = ("() => document.querySelectorAll('[data-testid=stImage] img').length > 0"
+                   " && [...document.querySelectorAll('[data-testid=stImage] img')].every(i => i.complete)"
+                   " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0")
+
 
 @pytest.fixture
 def sized_page(browser, request):
@@ -36,6 +42,7 @@ def test_shop_pages_render_in_both_languages_and_sizes(sized_page, app_url, whic
     wait_idle(page)
     assert page.get_by_role("heading", name=HEADINGS[(language, which)]).first.is_visible()
     assert_clean(page)
+    page.wait_for_function(PICTURES_LOADED, timeout=90_000)
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     full_page_screenshot(page, SCREENSHOT_DIR / f"shop_{which}_{language}_{viewport}.png")
 
