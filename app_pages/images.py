@@ -6,6 +6,7 @@ from shopdl_core import config
 from shopdl_core.checkpoints import read_model_card
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.ui.common import format_bytes, shared_device
+from shopdl_core.ui.search import search_box
 from shopdl_core.ui.vision import (
     PHOTO_MODEL,
     SILHOUETTE_MODELS,
@@ -41,6 +42,8 @@ try:
 except CheckpointError as exc:
     st.error(str(exc))
     st.stop()
+
+search_box("image_search")
 
 photo_bytes = chosen_photo_bytes("image")
 

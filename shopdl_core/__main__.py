@@ -1,4 +1,5 @@
-"""Command line: ``shopdl`` (or ``python -m shopdl_core``) ``train|evaluate|predict|bench TARGET [options]``.
+"""Command line: ``shopdl`` (or ``python -m shopdl_core``) ``train|evaluate|predict|bench TARGET [options]``,
+and ``search QUERY...`` (a verb without targets, see ``DIRECT``).
 
 Each system (``recsys``, ``vision``, ``text``, ``load``) owns a ``cli`` module with an
 ``add_commands(targets)`` function that adds its TARGET parsers under the verbs it supports and
@@ -26,17 +27,22 @@ VERBS = {
     "bench": "print latency and throughput figures beside a baseline",
 }
 
-RECSYS, VISION, TEXT, LOAD = (f"shopdl_core.{system}.cli" for system in ("recsys", "vision", "text", "load"))
+RECSYS, VISION, TEXT, LOAD, SEARCH = (f"shopdl_core.{system}.cli"
+                                      for system in ("recsys", "vision", "text", "load", "search"))
+# Verbs without targets: verb -> (the cli module whose add_search_arguments fills its parser, help)
+DIRECT = {"search": (SEARCH, "find catalogue products (or photos in a folder) by words, in English or Chinese")}
 # verb -> target -> (the cli module that defines it, its line in the verb's list of targets)
 COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
     "train": {
         "vision": (VISION, "train an image model on Fashion-MNIST"),
         "text": (TEXT, "train a review sentiment model"),
+        "search": (SEARCH, "train the photo-to-text projection of search by words"),
     },
     "evaluate": {
         "recsys": (RECSYS, "held-out RMSE, MAE, precision/recall/NDCG@10 of the recommender"),
         "vision": (VISION, "accuracy of an image model on the 10,000 test images"),
         "text": (TEXT, "test-split metrics and the 3-star score spread"),
+        "search": (SEARCH, "precision@6 of the search queries over the catalogue or a photo folder"),
     },
     "predict": {
         "image": (VISION, "classify and tag product photos"),
@@ -81,6 +87,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     for verb, help_text in VERBS.items():
         verb_parser = verbs.add_parser(verb, help=help_text, description=help_text)
         targets[verb] = verb_parser.add_subparsers(dest="target", required=True, metavar="TARGET")
+    for verb, (module, help_text) in DIRECT.items():
+        direct = verbs.add_parser(verb, help=help_text, description=help_text)
+        if (sys.argv[1:] if argv is None else argv)[:1] == [verb]:
+            importlib.import_module(module).add_search_arguments(direct)
     loaded = None
     if chosen is not None:
         loaded = COMMANDS[chosen[0]][chosen[1]][0]

@@ -1,0 +1,1 @@
+"""Search the shop by words, in English and Chinese (see docs/search-by-words.md)."""

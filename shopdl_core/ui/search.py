@@ -1,0 +1,39 @@
+"""Streamlit helper for search by words: a search box answered with product cards."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from shopdl_core import catalog
+from shopdl_core.errors import CheckpointError, InputError
+from shopdl_core.search.engine import DEFAULT_TOP_K, PhotoSearch, load_catalogue_search, search_catalogue
+from shopdl_core.ui.common import mark_loaded, shared_device
+from shopdl_core.ui.vision import PHOTO_MODEL, load_vision_model, similar_product_cards
+
+SEARCH_MODEL = "PhotoTextProjection"
+
+
+@st.cache_resource(show_spinner="Loading search by words…")
+def load_catalogue_search_shared() -> PhotoSearch:
+    """One catalogue search per server process, on the page's shared PhotoCNN."""
+    from shopdl_core.text.encoder import load_text_encoder
+
+    search = load_catalogue_search(trained=load_vision_model(PHOTO_MODEL), encoder=load_text_encoder(shared_device()))
+    mark_loaded(SEARCH_MODEL)
+    return search
+
+
+def search_box(key: str = "image_search") -> None:
+    """A search box; a query is answered with the best-matching catalogue products as cards."""
+    query = st.text_input("Search the shop by words, in English or Chinese", key=key,
+                          placeholder="a red summer dress · 运动鞋 · something warm for winter")
+    if not query:
+        return
+    try:
+        result = search_catalogue(query, DEFAULT_TOP_K, engine=load_catalogue_search_shared())
+    except (InputError, CheckpointError) as exc:
+        st.error(str(exc))
+        return
+    cards = catalog.load_catalog().loc[list(result.names)].reset_index(drop=True)
+    cards["similarity"] = result.scores
+    similar_product_cards(cards)
