@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.i18n import _, current_language, pgettext
+from shopdl_core.search.engine import MAX_QUERY_CHARS, search_catalogue
 from shopdl_core.shop import catalogue
 from shopdl_core.shop.recommend import ShopPick, also_liked, recommended_for_visitor, shop_shoppers
 from shopdl_core.shop.signals import SIGNALS_KEY, Signals, products_with, with_signal, without_signal
+from shopdl_core.ui.search import load_catalogue_search_shared
 
 SHOP_PAGE = "app_pages/shop.py"
 # Cards of a fixed width in a wrapping row: five a row on a laptop (1440 px), two on a phone
@@ -21,6 +24,7 @@ CARD_WIDTH = 168  # two cards and the small gap (1 rem) fit a 390 px phone's 358
 CARD_PICTURE = 336  # pixels of the card's picture: twice its width, for high-density screens
 GRID_STEP = 15  # products shown at first, and added by "Show more": three rows of five
 GRID_COUNT_KEY = "shop_grid_count"
+SEARCH_RESULTS = 20
 
 
 def visitor_signals() -> Signals:
@@ -109,10 +113,24 @@ def filters() -> tuple[list[str], list[str], tuple[float, float]]:
 
 
 def search_box() -> list[str] | None:
-    """Search by words: product ids best first, or None when there is no search (no box shown).
-
-    Search by words is not part of this branch; until it is wired here this shows nothing."""
-    return None
+    """Search by words (English or Chinese): the SEARCH_RESULTS best product ids, best first, or
+    None when the box is empty (the grid then shows everything)."""
+    query = st.text_input(_("Search by words"), key="shop_search", max_chars=MAX_QUERY_CHARS,
+                          placeholder=_("a red summer dress · 运动鞋 · something warm for winter"))
+    if not query.strip():
+        return None
+    if len(query) > MAX_QUERY_CHARS:
+        st.error(_("A search is at most {limit} characters: describe the product in a few words.").format(
+            limit=MAX_QUERY_CHARS))
+        return None
+    try:
+        result = search_catalogue(query, SEARCH_RESULTS, engine=load_catalogue_search_shared())
+    except (InputError, CheckpointError) as exc:
+        st.error(str(exc))
+        return None
+    st.caption(_("The {count} products whose photos best match your words (PhotoCNN's photo vectors "
+                 "projected into the multilingual text encoder's space).").format(count=len(result.names)))
+    return list(result.names)
 
 
 def grid(products: list[catalogue.ShopProduct]) -> None:

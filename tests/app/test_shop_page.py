@@ -181,3 +181,22 @@ def test_the_overview_page_and_the_switch_in_chinese():
     at.switch_page("app_pages/shop.py").run()
     at.segmented_control(key="language").set_value("en").run()
     assert at.title[0].value == "🛍️ ShopDL shop" and at.query_params["lang"] == "en"
+
+
+def test_search_by_words_in_chinese_orders_the_grid():
+    at = open_shop(lang="zh")
+    at.text_input(key="shop_search").set_value("红色连衣裙").run()
+    assert not at.exception and not at.error
+    found = [catalogue.find_product(pid) for pid in linked_products(at)[10:14]]
+    # Measured: the first 4 are all red dresses; floor 3 of 4, one below.
+    assert sum(p.kind == "dress" and p.colour == "red" for p in found) >= 3
+    assert latin_words(visible_texts(at)) - ALLOWED_LATIN == set()
+
+
+@pytest.mark.parametrize("query", ["", "   ", "x" * 5000, "<script>alert(1)</script>", "' OR 1=1 --"])
+def test_odd_searches_stay_safe(query):
+    at = open_shop()
+    at.text_input(key="shop_search").set_value(query).run()
+    assert not at.exception
+    assert all("<script>" not in element.value for element in at.markdown)
+    assert len(linked_products(at)) == 10 + 15 or at.error  # a grid, or a message about the query
