@@ -80,3 +80,19 @@ def test_a_copied_link_opens_the_product_for_a_new_visitor_without_their_likes(s
     assert second.get_by_role("heading", name="黑色日常连衣裙").first.is_visible()
     assert second.locator(".st-key-shop_like").is_visible()  # not liked: the like was the first viewer's
     assert_clean(second)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_a_search_in_chinese(sized_page, app_url, viewport):
+    page = sized_page(*VIEWPORTS[viewport])
+    page.goto(f"{app_url}/?lang=zh")
+    wait_idle(page)
+    box = page.locator(".st-key-shop_search input")
+    box.fill("红色连衣裙")
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_text("照片与您的文字最匹配的").wait_for(timeout=120_000)
+    assert_clean(page)
+    page.wait_for_function(PICTURES_LOADED, timeout=90_000)
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    full_page_screenshot(page, SCREENSHOT_DIR / f"shop_search_zh_{viewport}.png")
