@@ -12,7 +12,7 @@ from shopdl_core.ui.demos import DEMOS
 
 # url path of each demo page in the app's navigation (the page file's stem, Streamlit's default)
 DEMO_URL_PATHS = {demo.page.rsplit("/", 1)[-1].removesuffix(".py") for demo in DEMOS}
-LANDED_SCENARIOS = [scenario for scenario in SCENARIOS if scenario.url_path in DEMO_URL_PATHS]
+LANDED_SCENARIOS = [scenario for scenario in SCENARIOS if scenario.url_path in DEMO_URL_PATHS | {""}]  # "": the shop
 
 
 @pytest.fixture(scope="module")
