@@ -1,16 +1,20 @@
-"""ShopDL: the Streamlit entry point. Page config, navigation over the demos, shared sidebar."""
+"""ShopDL: the Streamlit entry point. Page config, language, navigation over the pages, shared sidebar."""
 
 import streamlit as st
 
+from shopdl_core.i18n import _
 from shopdl_core.ui.demos import DEMOS
+from shopdl_core.ui.language import choose_language
 from shopdl_core.ui.replica import notice_after_failover
 from shopdl_core.ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="ShopDL", page_icon="🛍️", layout="wide")
+choose_language()
 
-home = st.Page("app_pages/home.py", title="Home", icon="🏠", default=True)
-demo_pages = [st.Page(demo.page, title=demo.title, icon=demo.icon) for demo in DEMOS]
-navigation = st.navigation([home, *demo_pages])
+shop = st.Page("app_pages/shop.py", title=_("Shop"), icon="🛍️", url_path="shop", default=True)
+overview = st.Page("app_pages/home.py", title=_("How it works"), icon="🧠", url_path="how-it-works")
+demo_pages = [st.Page(demo.page, title=_(demo.title), icon=demo.icon) for demo in DEMOS]
+navigation = st.navigation([shop, overview, *demo_pages])
 render_sidebar()
 notice_after_failover()
 navigation.run()

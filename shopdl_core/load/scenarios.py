@@ -27,6 +27,17 @@ class Scenario:
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
+        demo="shop",
+        url_path="",  # the landing page
+        # Search by words in both languages and a filter. Likes are buttons on product pages,
+        # reached by ?product= links, which this client does not follow: not covered here.
+        # Each input sets both widgets: a session keeps its widgets' values from one input to the next.
+        inputs=({"shop_search": "红色连衣裙", "shop_kinds": []}, {"shop_search": "a black hat", "shop_kinds": []},
+                {"shop_search": "", "shop_kinds": ["dress"]}),
+        # Captions are markdown: the cards' prices and reasons, the search note, the count.
+        result_kinds=("markdown",),
+    ),
+    Scenario(
         demo="recommendations",
         url_path="recommend",
         # The page opens on the hybrid method, where alpha is enabled; each input sets both widgets.

@@ -12,6 +12,7 @@ import torch
 from shopdl_core import config, registry
 from shopdl_core.checkpoints import read_model_card
 from shopdl_core.device import describe_device, pick_device
+from shopdl_core.i18n import _
 
 # Which models a cached loader has built in this server process (not user data: it only
 # feeds the sidebar's "loaded" status). Written under a lock: sessions run in threads.
@@ -104,4 +105,8 @@ def format_bytes(size: int | None) -> str:
 
 
 def device_label() -> str:
-    return describe_device(shared_device())
+    """The shared device for a page, in the page's language ("CPU, threads: 1", "CUDA: <GPU name>")."""
+    device = shared_device()
+    if device.type == "cpu":
+        return _("CPU, threads: {count}").format(count=torch.get_num_threads())
+    return describe_device(device)

@@ -1,31 +1,36 @@
-"""The sidebar every page shares: compute device and the status of each model."""
+"""The sidebar every page shares: the language switch, compute device and the status of each model."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from shopdl_core.errors import InputError
+from shopdl_core.i18n import _
 from shopdl_core.ui.common import device_label, format_bytes, model_statuses
+from shopdl_core.ui.language import language_switch
 
 
 def render_sidebar() -> None:
+    language_switch()
     with st.sidebar:
-        st.subheader("Compute")
+        st.subheader(_("Compute"))
         try:
-            st.markdown(f"Device: **{device_label()}**", help="Set SHOPDL_DEVICE=cpu|cuda|mps to choose.")
+            st.markdown(_("Device: **{device}**").format(device=device_label()),
+                        help=_("Set SHOPDL_DEVICE=cpu|cuda|mps to choose."))
         except InputError as exc:
             st.error(str(exc))
-        st.subheader("Models")
+        st.subheader(_("Models"))
         for status in model_statuses():
             if not status.present:
-                st.caption(f"**{status.name}**: checkpoint missing (see README, Retraining)")
+                st.caption(_("**{name}**: checkpoint missing (see README, Retraining)").format(name=status.name))
                 continue
-            state = "loaded" if status.loaded else "ready, loads on first use"
+            state = _("loaded") if status.loaded else _("ready, loads on first use")
             metric = (
-                f"{status.headline_name} {status.headline_value:.3f}"
-                if status.headline_value is not None else "no metric recorded"
+                f"{_(status.headline_name)} {status.headline_value:.3f}"
+                if status.headline_value is not None else _("no metric recorded")
             )
             st.caption(
                 f"**{status.name}**: {state} · {metric} · "
-                f"{status.parameters:,} parameters · {format_bytes(status.size_bytes)}"
+                + _("{count} parameters").format(count=f"{status.parameters:,}")
+                + f" · {format_bytes(status.size_bytes)}"
             )

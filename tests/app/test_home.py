@@ -3,9 +3,9 @@ from tests.conftest import open_app
 
 
 def test_home_renders_with_device_in_sidebar():
-    at = open_app()
+    at = open_app("app_pages/home.py")
     assert not at.exception
-    assert at.title[0].value.endswith("ShopDL")
+    assert at.title[0].value.endswith("How ShopDL works")
     sidebar_text = " ".join(m.value for m in at.sidebar.markdown)
     assert "Device: **CPU" in sidebar_text or "Device: **CUDA" in sidebar_text
 

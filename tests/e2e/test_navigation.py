@@ -8,7 +8,7 @@ from tests.e2e.conftest import assert_clean, wait_idle
 pytestmark = pytest.mark.e2e
 
 # url path (the page file's stem, Streamlit's default) -> a heading the page shows
-PAGES = {"": "ShopDL", **{demo.page.rsplit("/", 1)[-1].removesuffix(".py"): demo.title for demo in DEMOS}}
+PAGES = {"": "ShopDL shop", "how-it-works": "How ShopDL works", **{demo.page.rsplit("/", 1)[-1].removesuffix(".py"): demo.title for demo in DEMOS}}
 
 
 @pytest.mark.parametrize("url_path", list(PAGES))
@@ -18,7 +18,7 @@ def test_deep_link_opens_the_page(page, fresh_app_url, url_path):
     wait_idle(page)
     assert page.get_by_role("heading", name=PAGES[url_path]).first.is_visible()
     nav_links = page.get_by_test_id("stSidebarNav").get_by_role("link").all_inner_texts()
-    assert [link.split("\n")[-1].strip() for link in nav_links] == ["Home", *(demo.title for demo in DEMOS)]
+    assert [link.split("\n")[-1].strip() for link in nav_links] == ["Shop", "How it works", *(demo.title for demo in DEMOS)]
     assert "Device:" in page.get_by_test_id("stSidebar").inner_text()  # app.py's shared sidebar ran
     assert_clean(page)
 

@@ -80,7 +80,7 @@ def test_keyboard_edit_changes_recommendations_and_survives_a_page_switch(page, 
     assert "Beige Sport Shorts" not in after
     assert_clean(page)
 
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Home").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="How it works").click()
     wait_idle(page)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Recommendations").click()
     wait_idle(page)

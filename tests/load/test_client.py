@@ -12,7 +12,7 @@ from shopdl_core.ui.demos import DEMOS
 
 # url path of each demo page in the app's navigation (the page file's stem, Streamlit's default)
 DEMO_URL_PATHS = {demo.page.rsplit("/", 1)[-1].removesuffix(".py") for demo in DEMOS}
-LANDED_SCENARIOS = [scenario for scenario in SCENARIOS if scenario.url_path in DEMO_URL_PATHS]
+LANDED_SCENARIOS = [scenario for scenario in SCENARIOS if scenario.url_path in DEMO_URL_PATHS | {""}]  # "": the shop
 
 
 @pytest.fixture(scope="module")
@@ -37,9 +37,9 @@ async def _two_inputs(url, scenario):
 def test_home_renders_with_every_page_in_navigation(app_url):
     pages, run = run_async(_open_home(app_url))
     assert run.status == "success" and run.errors == []
-    assert run.texts("heading")[0] == "🛍️ ShopDL"
+    assert run.texts("heading")[0] == "🛍️ ShopDL shop"
     assert any(element.in_sidebar and element.text.startswith("Device:") for element in run.elements)
-    assert set(pages) == {"", *DEMO_URL_PATHS}
+    assert set(pages) == {"", "how-it-works", *DEMO_URL_PATHS}
 
 
 @pytest.mark.e2e
