@@ -10,7 +10,7 @@ from importlib import import_module
 from shopdl_core.errors import InputError
 from shopdl_core.recsys.base import Recommender, RecommenderSettings
 
-METHOD_MODULES = ("hybrid", "factorisation_recommender")
+METHOD_MODULES = ("hybrid", "factorisation_recommender", "autorec")
 RECOMMENDERS: dict[str, type[Recommender]] = {
     entry.name: entry
     for module in METHOD_MODULES for entry in import_module(f"shopdl_core.recsys.{module}").ENTRIES
