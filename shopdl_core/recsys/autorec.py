@@ -37,6 +37,9 @@ from shopdl_core.recsys.similarity import cosine_similarity_rows
 BIAS_DAMPING = (10.0, 25.0)  # ridge strength of the shopper and the product biases (ratings' worth)
 VALIDATION_SHARE = 0.1
 PATIENCE = 5  # epochs without a better validation RMSE before training stops
+# ...but not before this epoch: the validation RMSE first rises above the baseline's while the
+# random decoder settles (measured on the MovieLens-shaped data: back below it by epoch 20).
+MIN_EPOCHS = 30
 MIN_EFFECT = 0.05  # stars a rater must add to a score to be named as a reason
 MAX_REASONS = 2
 
@@ -107,7 +110,7 @@ def train_autorec(train: RatingTriples, settings: AutoRecConfig = AutoRecConfig(
                   validation: RatingTriples | None = None, on_epoch: Callable[[EpochMetrics], None] | None = None,
                   stop: threading.Event | None = None, device: torch.device | None = None) -> FittedAutoRec:
     """Fit on ``train``; with ``validation``, keep the weights of the epoch with the best validation
-    RMSE and stop after PATIENCE epochs without a better one. ``on_epoch`` hears each epoch's
+    RMSE and stop after PATIENCE epochs without a better one (from MIN_EPOCHS on). ``on_epoch`` hears each epoch's
     metrics; ``stop`` ends training between epochs."""
     device = device or pick_device()
     baseline = ridge_biases(train)
@@ -156,7 +159,8 @@ def train_autorec(train: RatingTriples, settings: AutoRecConfig = AutoRecConfig(
         history.append(metrics)
         if on_epoch is not None:
             on_epoch(metrics)
-        if validation_rmse is not None and epoch - min(history, key=lambda m: m.validation_rmse).epoch >= PATIENCE:
+        best_epoch = min(history, key=lambda m: m.validation_rmse).epoch if validation_rmse is not None else epoch
+        if epoch >= MIN_EPOCHS and epoch - best_epoch >= PATIENCE:
             break
     final = best[1] if best[1] is not None else {name: p.detach() for name, p in weights.items()}
     arrays = {name: tensor.cpu().numpy().astype(np.float64) for name, tensor in final.items()}
