@@ -13,9 +13,8 @@ from shopdl_core.ui.widgets import render_product_card
 CARDS_PER_ROW = 5
 SIMILARITY_NAMES = {"pearson": "Mean-centred (Pearson)", "cosine": "Cosine"}
 
-st.title("🧭 Recommender")
-st.caption("Pick a shopper and a method, change a rating in the table, and the products recommended to "
-           "that shopper change right under it.")
+st.title("🧭 Recommender", help="Pick a shopper and a method, change a rating in the table, and the products "
+                                 "recommended to that shopper change right under it.")
 controls = st.container()  # drawn above the table, filled once the table is read (its shoppers)
 labels = ui.demo_products()
 edited = st.data_editor(
