@@ -1,33 +1,71 @@
-"""Recommendations: edit who rated what, pick a shopper and a method, see ranked products and why."""
+"""Recommendations: pick a shopper and a method, edit who rated what, see ranked products and why."""
 
 import streamlit as st
 
 from shopdl_core.errors import InputError
-from shopdl_core.recsys.factorisation import LEARNED
 from shopdl_core.recsys.ratings import ratings_from_table
-from shopdl_core.recsys.recommend import DEMO_FACTORISATION, PAGE_METHODS, recommend_for_shopper
+from shopdl_core.recsys.recommend import recommend_for_shopper
+from shopdl_core.recsys.recommenders import DEFAULT_METHOD, RECOMMENDERS
 from shopdl_core.recsys.similarity import SIMILARITIES
 from shopdl_core.ui import recsys as ui
 from shopdl_core.ui.widgets import render_product_card
 
 CARDS_PER_ROW = 5
+SIMILARITY_NAMES = {"pearson": "Mean-centred (Pearson)", "cosine": "Cosine"}
 
-st.title("🧭 Recommendations")
-st.markdown(
-    "Collaborative filtering (shoppers with similar ratings), content filtering (products like the "
-    "ones a shopper rated highly), their hybrid, and a learned matrix factorisation, on a rating matrix "
-    "you can edit."
-)
-
-st.header("Ratings")
-st.caption("1 to 5 stars (half stars allowed), blank = not rated. Add shoppers at the bottom of the "
-           "table, remove them by selecting their rows. Edits stay while you visit other pages.")
+st.title("🧭 Recommender", help="Pick a shopper and a method, change a rating in the table, and the products "
+                                 "recommended to that shopper change right under it.")
+controls = st.container()  # drawn above the table, filled once the table is read (its shoppers)
 labels = ui.demo_products()
 edited = st.data_editor(
     ui.editor_base(), key=ui.EDITOR_KEY, num_rows="dynamic", hide_index=True,
     column_config=ui.editor_columns(), width="stretch", placeholder="",
 )
 ui.remember(edited)
+try:
+    matrix = ratings_from_table(edited, labels)
+except InputError as exc:
+    matrix = None
+    st.error(f"{exc} Fix the cell to see recommendations; your other edits are kept.")
+
+if matrix is not None:
+    with controls:
+        shopper_column, method_column, alpha_column, more_column = st.columns([2, 2, 3, 2],
+                                                                              vertical_alignment="bottom")
+        shopper = shopper_column.selectbox("Shopper", matrix.shoppers, key="recsys_shopper")
+        method = method_column.selectbox("Method", tuple(RECOMMENDERS), key="recsys_method",
+                                         index=list(RECOMMENDERS).index(DEFAULT_METHOD),
+                                         format_func=ui.method_label, help=ui.method_help())
+        alpha = alpha_column.slider(
+            "Similar shoppers' share of the blend", 0.0, 1.0, 0.5, 0.05, key="recsys_alpha",
+            disabled="alpha" not in RECOMMENDERS[method].uses,
+            help="For the hybrid: alpha, the weight of collaborative filtering. score = alpha × collaborative + "
+                 "(1 − alpha) × content; 0 uses only products like the ones the shopper rated, 1 only shoppers "
+                 "with similar ratings.")
+        with more_column.popover("More settings", width="stretch"):
+            top_n = st.slider("Recommendations", 1, len(labels), 4, key="recsys_top_n")
+            k = st.slider("Similar shoppers asked (k)", 1, 20, 3, key="recsys_k",
+                          disabled="k" not in RECOMMENDERS[method].uses)
+            similarity = st.radio("Shopper similarity", SIMILARITIES, horizontal=True, key="recsys_similarity",
+                                  format_func=SIMILARITY_NAMES.get,
+                                  disabled="similarity" not in RECOMMENDERS[method].uses)
+    try:
+        fitted = ui.fitted_recommender(method, matrix.values, matrix.product_ids, k, similarity, alpha)
+        result = recommend_for_shopper(matrix, ui.product_features(matrix.product_ids), shopper,
+                                       method=method, top_n=top_n, fitted=fitted)
+    except InputError as exc:
+        result = None
+        st.error(str(exc))
+    if result is not None:
+        if not result.items:
+            st.info(f"{shopper} has rated every product: nothing is left to recommend.")
+        for start in range(0, len(result.items), CARDS_PER_ROW):
+            row = result.items[start:start + CARDS_PER_ROW]
+            for column, item in zip(st.columns(CARDS_PER_ROW), row):
+                with column:
+                    render_product_card(item.product_id, *ui.card_text(item, labels))
+        (st.warning if result.fallback else st.info)(result.note)
+
 reset_column, download_column, upload_column = st.columns([1, 1, 2])
 reset_column.button("Reset to demo ratings", on_click=ui.reset_to_demo, key="recsys_reset")
 download_column.download_button("Download CSV", edited.to_csv(index=False), file_name="shopdl_ratings.csv",
@@ -37,74 +75,24 @@ upload_column.file_uploader("Upload a CSV with the same columns", type=["csv"], 
 if ui.UPLOAD_ERROR_KEY in st.session_state:
     st.error(st.session_state[ui.UPLOAD_ERROR_KEY])
 
-try:
-    matrix = ratings_from_table(edited, labels)
-except InputError as exc:
-    matrix = None
-    st.error(f"{exc} Fix the cell to see recommendations; your other edits are kept.")
+if matrix is not None and result is not None:
+    st.header("Why")
+    heatmap_column, parts_column = st.columns(2)
+    with heatmap_column:
+        st.subheader("How alike the shoppers are")
+        st.caption(f"{result.similarity_caption}; {shopper}'s row is outlined. The diagonal is 1: every "
+                   "shopper is fully alike to themself.")
+        st.vega_lite_chart(ui.similarity_heatmap(matrix.shoppers, result), width="stretch")
+    with parts_column:
+        st.subheader("What each score is made of")
+        if result.items:
+            st.caption("Each bar is a product's predicted stars, coloured by the signal that really produced "
+                       "each part (a content stand-in for collaborative filtering is content-coloured).",
+                       help="Hybrid: alpha × collaborative + (1 − alpha) × content. Where a signal has no "
+                            "evidence, the other's prediction stands in, or the shopper's own average.")
+            st.vega_lite_chart(ui.parts_chart(result, labels), width="stretch")
 
-if matrix is not None:
-    st.header("Recommendations")
-    shopper_column, method_column, alpha_column = st.columns(3)
-    shopper = shopper_column.selectbox("Shopper", matrix.shoppers, key="recsys_shopper")
-    method = method_column.radio("Method", PAGE_METHODS, index=2, horizontal=True, key="recsys_method",
-                                 format_func=str.capitalize)
-    alpha = alpha_column.slider("alpha (weight of collaborative)", 0.0, 1.0, 0.5, 0.05, key="recsys_alpha",
-                                disabled=method != "hybrid", help="score = alpha × CF + (1 − alpha) × content")
-    k_column, top_column, similarity_column = st.columns(3)
-    k = k_column.slider("Neighbours k", 1, 20, 3, key="recsys_k")
-    top_n = top_column.slider("Recommendations", 1, len(labels), 4, key="recsys_top_n")
-    similarity = similarity_column.radio("Shopper similarity", SIMILARITIES, horizontal=True,
-                                         key="recsys_similarity",
-                                         format_func={"pearson": "Mean-centred (Pearson)", "cosine": "Cosine"}.get)
-    st.caption(
-        "Both signals predict stars on one footing: the shopper's own average plus what the evidence says. "
-        "Collaborative uses the k most similar shoppers who rated a product; where none of them did, the "
-        "product's content prediction stands in, and the card says so. Content does the same the other way round. "
-        f"Learned fits a bias and {DEMO_FACTORISATION.factors} taste factors per shopper and per product to all "
-        "the ratings by gradient descent (retrained whenever the table changes; k and the similarity do not apply)."
-    )
-    try:
-        learned = None
-        if method == LEARNED:
-            with st.spinner("Learning from the ratings…"):
-                learned = ui.learned_model(matrix.values)
-        result = recommend_for_shopper(
-            matrix, ui.product_features(matrix.product_ids), shopper, method=method, alpha=alpha,
-            k=k, top_n=top_n, similarity=similarity, shrinkage=ui.DEMO_SHRINKAGE, learned=learned,
-        )
-    except InputError as exc:
-        result = None
-        st.error(str(exc))
-    if result is not None:
-        (st.warning if result.signal in ("popular", "content") and method != "content" else st.info)(result.note)
-        if not result.items:
-            st.info(f"{shopper} has rated every product: nothing is left to recommend.")
-        for start in range(0, len(result.items), CARDS_PER_ROW):
-            row = result.items[start:start + CARDS_PER_ROW]
-            for column, item in zip(st.columns(CARDS_PER_ROW), row):
-                with column:
-                    render_product_card(item.product_id, *ui.card_text(item, result, labels))
-
-        st.header("Why")
-        heatmap_column, parts_column = st.columns(2)
-        with heatmap_column:
-            st.subheader("Shopper similarity")
-            st.caption(("Cosine similarity of the shoppers' learned taste vectors" if method == LEARNED
-                        else f"{similarity.capitalize()} similarity between shoppers") + f"; {shopper}'s row is outlined.")
-            st.vega_lite_chart(ui.similarity_heatmap(matrix, result), width="stretch")
-        with parts_column:
-            st.subheader("Collaborative and content parts")
-            if result.signal == "popular" or not result.items:
-                st.caption("No parts to show: the list is ranked by popularity.")
-            elif result.signal == LEARNED:
-                st.caption("The learned model has no collaborative and content parts: each card names the "
-                           "shopper's rated products nearest to it in the learned item space.")
-            else:
-                st.caption("Each bar is the predicted rating: alpha × CF + (1 − alpha) × content.")
-                st.vega_lite_chart(ui.parts_chart(result, labels), width="stretch")
-
-st.header("Evaluation on a synthetic shop")
+st.header("How good is this model?")
 st.caption(
     "500 synthetic shoppers of the real catalogue with hidden tastes (for visible features and for traits "
     "only other shoppers reveal). Half of each shopper's ratings are held out and ranked by the hybrid "

@@ -12,13 +12,12 @@ from shopdl_core.recsys.collaborative import DEFAULT_K
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import kfold_splits, movielens_shaped, synthetic_shop
 from shopdl_core.recsys.evaluation import evaluate_folds
-from shopdl_core.recsys.factorisation import LEARNED
 from shopdl_core.recsys.metrics import RELEVANT_RATING
 from shopdl_core.recsys.movielens import read_movielens
 from shopdl_core.recsys.ratings import RatingMatrix
+from shopdl_core.recsys.recommenders import RECOMMENDERS
 from shopdl_core.recsys.similarity import DEFAULT_SHRINKAGE, SIMILARITIES
 
-CLI_METHODS = {"cf": "collaborative", "content": "content", "hybrid": "hybrid", "mf": LEARNED}
 SYNTHETIC = ("shop", "movielens-shape")
 
 
@@ -37,19 +36,16 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.folds < 2:
         raise InputError(f"--folds must be at least 2, not {args.folds}.")
     folds, features, source = _folds_and_features(args)
-    report = evaluate_folds(folds, method=CLI_METHODS[args.method], alpha=args.alpha, k=args.k,
+    report = evaluate_folds(folds, method=args.method, alpha=args.alpha, k=args.k,
                             similarity=args.similarity, shrinkage=args.shrinkage, item_features=features)
     if args.json:
         print(json.dumps(report.as_dict()))  # undefined ranking metrics are null
         return 0
-    if args.method == "mf":
-        print(f"mf (matrix factorisation with biases, tuned on each fold's training part) on {source}, "
-              f"{report.folds} folds:")
-    else:
-        print(f"{args.method} (k={args.k}, {args.similarity}) on {source}, {report.folds} folds:")
-    if args.method not in ("content", "mf"):  # hybrid.py: collaborative filtering's gaps
-        filled_by = "their content prediction" if features is not None else "the shopper's baseline (no item features)"
-        print(f"  (products no neighbour rated: {filled_by})")
+    entry = RECOMMENDERS[args.method]
+    settings = {"k": f"k={args.k}", "similarity": args.similarity, "shrinkage": f"shrinkage {args.shrinkage:g}",
+                "alpha": f"alpha {args.alpha:g}"}
+    used = ", ".join(text for name, text in settings.items() if name in entry.uses)
+    print(f"{args.method}{f' ({used})' if used else ''} on {source}, {report.folds} folds:\n  {entry.help}")
     for name, value in report.as_dict().items():
         if value is None:
             value = f"undefined: no held-out product rated {RELEVANT_RATING:g} or more in any fold"
@@ -83,8 +79,9 @@ def add_commands(targets: dict) -> None:
     evaluate.add_argument("--synthetic", choices=SYNTHETIC, default="shop",
                           help="data to use without --movielens (default: shop)")
     evaluate.add_argument("--folds", type=int, default=5)
-    evaluate.add_argument("--method", choices=tuple(CLI_METHODS), default="cf",
-                          help="mf: learned matrix factorisation (ignores --k, --similarity, --shrinkage, --alpha)")
+    evaluate.add_argument("--method", choices=tuple(RECOMMENDERS), default="cf",
+                          help="; ".join(f"{name}: {entry.label.lower()}" for name, entry in RECOMMENDERS.items())
+                          + " (each ignores the settings it does not use)")
     evaluate.add_argument("--alpha", type=float, default=0.5, help="hybrid weight of collaborative filtering")
     evaluate.add_argument("--k", type=int, default=DEFAULT_K, help="neighbours per prediction")
     evaluate.add_argument("--similarity", choices=SIMILARITIES, default="pearson")

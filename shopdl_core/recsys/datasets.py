@@ -31,6 +31,12 @@ class RatingTriples:
         values[self.shoppers, self.products] = self.ratings
         return values
 
+    @classmethod
+    def from_matrix(cls, values: np.ndarray) -> "RatingTriples":
+        """The known ratings of a (U, I) matrix (0 = unknown), shopper by shopper."""
+        shoppers, products = np.nonzero(values > 0)
+        return cls(shoppers, products, values[shoppers, products], *values.shape)
+
     def subset(self, keep: np.ndarray) -> "RatingTriples":
         return RatingTriples(self.shoppers[keep], self.products[keep], self.ratings[keep],
                              self.n_shoppers, self.n_products)

@@ -1,8 +1,9 @@
 """Held-out evaluation: fit on training ratings, predict the held-out ones, score them.
 
-``evaluate_folds`` is what ``shopdl evaluate recsys`` runs; ``alpha_sweep`` feeds the page's
-chart of ranking quality against the hybrid's alpha. Both predict exactly as the page does
-(hybrid.py): with item features, collaborative filtering's gaps take the content prediction.
+``evaluate_folds`` is what ``shopdl evaluate recsys`` runs, for any method of RECOMMENDERS,
+through the same interface the page uses (base.py); ``alpha_sweep`` feeds the page's chart of
+ranking quality against the hybrid's alpha (hybrid.py: with item features, collaborative
+filtering's gaps take the content prediction).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import pandas as pd
 from shopdl_core.errors import InputError
 from shopdl_core.recsys.collaborative import DEFAULT_K
 from shopdl_core.recsys.datasets import RatingTriples, SyntheticShop, holdout_split
-from shopdl_core.recsys.factorisation import LEARNED, tuned_factorisation
-from shopdl_core.recsys.hybrid import HybridRecommender, method_alpha
+from shopdl_core.recsys.base import RecommenderSettings
+from shopdl_core.recsys.hybrid import HybridRecommender
 from shopdl_core.recsys.metrics import RELEVANT_RATING, mae, ranking_metrics, rmse
+from shopdl_core.recsys.recommenders import recommender_class
 from shopdl_core.recsys.similarity import DEFAULT_SHRINKAGE
 
 TOP_K = 10
@@ -47,33 +49,24 @@ class EvaluationReport:
 def evaluate_folds(
     folds: Iterable[tuple[RatingTriples, RatingTriples]],
     *,
-    method: str = "collaborative",
+    method: str = "cf",
     alpha: float = 0.5,
     k: int = DEFAULT_K,
     similarity: str = "pearson",
     shrinkage: float = DEFAULT_SHRINKAGE,
     item_features: np.ndarray | None = None,
 ) -> EvaluationReport:
-    """Mean of each metric over the folds; ``seconds`` times fitting and predicting only.
+    """Mean of each metric over the folds; ``seconds`` times building, fitting and predicting.
 
-    Collaborative filtering's gaps take the content prediction when ``item_features`` are given,
-    the shopper's baseline when not (hybrid.py). The ``learned`` method (factorisation.py) tunes
-    and fits on each fold's training ratings alone; it ignores the neighbourhood settings.
+    Each fold's recommender learns from that fold's training ratings alone (a learned method
+    tunes on a validation split carved from them); settings it does not read are ignored.
     """
-    learned = method == LEARNED
-    if not learned:
-        alpha = method_alpha(method, alpha)
-        if alpha < 1.0 and item_features is None:
-            raise InputError(f"The {method} method needs item features (for MovieLens: the u.item file).")
+    build = recommender_class(method)
+    settings = RecommenderSettings(k=k, similarity=similarity, shrinkage=shrinkage, alpha=alpha)
     errors, rankings, seconds = [], [], 0.0
     for train, test in folds:
         start = time.perf_counter()
-        if learned:
-            predicted = tuned_factorisation(train).predict_pairs(test.shoppers, test.products)
-        else:
-            model = HybridRecommender(k, similarity, shrinkage).fit(train.to_matrix(), item_features)
-            parts, _, _ = model.predict_parts(test.shoppers, test.products)
-            predicted = parts.blend(alpha)
+        predicted = build(settings, item_features).fit(train).predict_pairs(test.shoppers, test.products)
         seconds += time.perf_counter() - start
         errors.append((rmse(test.ratings, predicted), mae(test.ratings, predicted)))
         ranking = ranking_metrics(test.shoppers, test.products, test.ratings, predicted, TOP_K)

@@ -29,7 +29,6 @@ from shopdl_core.errors import InputError
 from shopdl_core.recsys.datasets import RatingTriples, holdout_split
 from shopdl_core.recsys.ratings import MAX_RATING, MIN_RATING
 
-LEARNED = "learned"  # the method's name beside hybrid.METHODS, on the page and in evaluate_folds
 VALIDATION_SHARE = 0.1  # of each shopper's training ratings, for choosing hyperparameters
 # Searched on the validation split; the number of epochs is chosen there too (best epoch).
 FACTOR_GRID = (32,)

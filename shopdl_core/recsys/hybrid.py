@@ -8,34 +8,32 @@ the product; no rated item shares a feature with it) it borrows the other's pred
 product by its neighbours where any of them rated it and by its content prediction where none
 did (by the shopper's baseline when no item features are given); "content" (alpha = 0) the
 other way round. A product nobody rated can still be recommended through its content.
+
+The recommenders ``cf``, ``content`` and ``hybrid`` (base.py's interface) are this one blend at
+alpha 1, 0 and the chosen alpha: one formula, so one class with three entries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
 from shopdl_core.errors import InputError
+from shopdl_core.recsys.base import Explanation, Reason, Recommender, Summary
 from shopdl_core.recsys.collaborative import DEFAULT_K, SignalPrediction, UserKNN
 from shopdl_core.recsys.content import ContentFilter
+from shopdl_core.recsys.datasets import RatingTriples
 from shopdl_core.recsys.similarity import DEFAULT_SHRINKAGE
 
-METHOD_ALPHA = {"collaborative": 1.0, "content": 0.0}
-METHODS = ("collaborative", "content", "hybrid")
+MAX_REASONS = 2  # neighbours, and alike products, named per score
 
 
 def check_alpha(alpha: float) -> float:
     if not 0.0 <= alpha <= 1.0:
         raise InputError(f"alpha must be between 0 (content only) and 1 (collaborative only), not {alpha!r}.")
     return float(alpha)
-
-
-def method_alpha(method: str, alpha: float) -> float:
-    """The blend weight a method uses: 1 for collaborative, 0 for content, ``alpha`` for hybrid."""
-    if method not in METHODS:
-        raise InputError(f"Unknown method {method!r}: use one of {', '.join(METHODS)}.")
-    return check_alpha(alpha) if method == "hybrid" else METHOD_ALPHA[method]
 
 
 @dataclass(frozen=True)
@@ -76,3 +74,122 @@ class HybridRecommender:
         cf = self.collaborative.predict_pairs(shoppers, products)
         content = self.content.predict_pairs(shoppers, products) if self.content is not None else None
         return blend_parts(cf, content), cf, content
+
+
+def _sources(cf_available: bool, content_available: bool) -> tuple[str, str]:
+    """What really produced each slot of the blend: (collaborative slot, content slot)."""
+    fallback = "baseline"  # neither signal knows: the shopper's own average
+    cf = "collaborative" if cf_available else "content" if content_available else fallback
+    content = "content" if content_available else "collaborative" if cf_available else fallback
+    return cf, content
+
+
+RESTS_ON = {
+    frozenset({"collaborative"}): "From shoppers with tastes like yours.",
+    frozenset({"content"}): "From its likeness to the products you rated.",
+    frozenset({"collaborative", "content"}): "From shoppers like you and from products like yours.",
+    frozenset({"baseline"}): "Your own average rating: no similar shopper rated it and it shares "
+                             "nothing with what you rated.",
+}
+
+
+class Blend(Recommender):
+    """``alpha`` x collaborative + (1 - alpha) x content, each signal's gaps filled by the other."""
+
+    uses = frozenset({"k", "similarity", "shrinkage"})
+    fixed_alpha: ClassVar[float | None] = None  # None: the settings' alpha
+
+    def __init__(self, settings, item_features=None):
+        super().__init__(settings, item_features)
+        self.alpha = check_alpha(settings.alpha) if self.fixed_alpha is None else self.fixed_alpha
+        if self.alpha < 1.0 and item_features is None:
+            raise InputError(f"The {self.name} method needs item features (for MovieLens: the u.item file).")
+        self.model = HybridRecommender(settings.k, settings.similarity, settings.shrinkage)
+
+    def _fit(self, ratings: RatingTriples) -> None:
+        self.model.fit(self.values, self.item_features)
+
+    def _predict(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
+        return self.model.predict_parts(users, items)[0].blend(self.alpha)
+
+    def _explain(self, user: int, item: int) -> Explanation:
+        parts, cf, content = self.model.predict_parts(np.array([user]), np.array([item]))
+        has_content = content is not None and bool(content.available[0])
+        cf_source, content_source = _sources(bool(cf.available[0]), has_content)
+        pieces: dict[str, float] = {}
+        for source, weight, stars in ((cf_source, self.alpha, parts.cf[0]),
+                                      (content_source, 1.0 - self.alpha, parts.content[0])):
+            if weight > 0:
+                pieces[source] = pieces.get(source, 0.0) + weight * float(stars)
+        reasons = []
+        if "collaborative" in pieces:
+            voters = self.model.collaborative.neighbours(user, item)
+            baselines = self.model.collaborative.baselines
+            # Only neighbours who rated it above their own average pulled the score up.
+            reasons += [Reason("neighbour", int(v), float(s), float(r))
+                        for v, s, r in zip(voters.shoppers, voters.similarity, voters.ratings)
+                        if r > baselines[v]][:MAX_REASONS]
+        if "content" in pieces:
+            alike = self.model.content.liked_items(user, item)
+            reasons += [Reason("alike", int(j), float(s), float(r))
+                        for j, s, r in zip(alike.products[:MAX_REASONS], alike.similarity, alike.ratings)]
+        rests_on = RESTS_ON[frozenset(pieces)]
+        if cf_source == "content" and self.alpha > 0:
+            rests_on = "No similar shopper rated it: " + rests_on[0].lower() + rests_on[1:]
+        return Explanation(float(sum(pieces.values())), tuple(pieces.items()), tuple(reasons), rests_on)
+
+    def _summary(self, user: int, shopper: str) -> Summary:
+        products = np.flatnonzero(self.values[user] == 0)
+        _, cf, content = self.model.predict_parts(np.full(len(products), user), products)
+        content_available = content.available if content is not None else np.zeros(len(products), dtype=bool)
+        wanted = {1.0: "collaborative", 0.0: "content"}.get(self.alpha, "hybrid")
+        signal, note = wanted, {
+            "collaborative": f"Ranked by what shoppers with tastes like {shopper}'s rated.",
+            "content": f"Ranked by likeness to the products {shopper} rated highly.",
+            "hybrid": f"Ranked by a blend: {self.alpha:.0%} collaborative, {1 - self.alpha:.0%} content.",
+        }[wanted]
+        if wanted != "content" and not cf.available.any():
+            signal, note = "content", (f"None of {shopper}'s neighbours rated anything {shopper} has not, "
+                                       "so the ranking falls back to content filtering.")
+        elif wanted != "collaborative" and not content_available.any():
+            signal, note = "collaborative", ("No rated product shares a feature with these, so content "
+                                             "filtering has no say.")
+        else:
+            gaps = int((~cf.available & content_available).sum())
+            if wanted != "content" and gaps:  # the collaborative slot borrows the content prediction there
+                note += (f" No neighbour rated {gaps} of the {len(products)} products {shopper} has not rated: "
+                         f"{'its' if gaps == 1 else 'their'} content prediction stands in for collaborative "
+                         "filtering.")
+        return Summary(signal, note, signal != wanted, self._similarity_caption())
+
+    def _shopper_similarity(self) -> np.ndarray:
+        return self.model.collaborative.similarity
+
+    def _similarity_caption(self) -> str:
+        kind = {"pearson": "Mean-centred (Pearson)", "cosine": "Cosine"}[self.settings.similarity]
+        return f"{kind} similarity of the shoppers' ratings"
+
+
+class Collaborative(Blend):
+    name, label = "cf", "Collaborative"
+    help = ("The k shoppers whose ratings are most like yours predict your stars; where none of them "
+            "rated a product, its content prediction stands in (your average without product features).")
+    fixed_alpha = 1.0
+
+
+class ContentBased(Blend):
+    name, label = "content", "Content"
+    help = ("Products whose kind, colour, price band and tags are like those you rated well; where no "
+            "rated product shares a feature, collaborative filtering stands in.")
+    fixed_alpha = 0.0
+    needs_features = True
+
+
+class Hybrid(Blend):
+    name, label = "hybrid", "Hybrid"
+    help = "A blend of the two on the star scale: alpha x collaborative + (1 - alpha) x content."
+    uses = Blend.uses | {"alpha"}
+    needs_features = True
+
+
+ENTRIES = (Collaborative, ContentBased, Hybrid)

@@ -102,22 +102,31 @@ def similarity_heatmap(names: Sequence[str], similarity: Sequence[Sequence[float
     )
 
 
-def score_parts(parts: Sequence[tuple[str, float, float]], alpha: float) -> Spec:
-    """Stacked bars: each product's predicted rating split into alpha x CF and (1 - alpha) x content.
+# What a score can rest on (recsys.base.SOURCES): its name in the legend and its colour, the
+# same on every method so that a colour always means one signal.
+SOURCE_NAMES = {"collaborative": "similar shoppers", "content": "similar products", "baseline": "your average",
+                "learned": "learned model", "popularity": "popularity"}
+SOURCE_COLOURS = {"collaborative": ORANGE, "content": BLUE, "baseline": "#9ca3af", "learned": "#7c3aed",
+                  "popularity": "#15803d"}
 
-    ``parts`` holds (product, collaborative part, content part) in ranking order.
+
+def score_parts(parts: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> Spec:
+    """Stacked bars: each product's predicted stars split into the parts that produced them,
+    coloured by the signal each part really came from (a content stand-in is content-coloured).
+
+    ``parts`` holds (product, ((source, stars), ...)) in ranking order.
     """
-    rows = [row for product, cf, content in parts
-            for row in ({"product": product, "part": "collaborative", "stars": alpha * cf},
-                        {"product": product, "part": "content", "stars": (1 - alpha) * content})]
+    rows = [{"product": product, "from": SOURCE_NAMES[source], "stars": float(stars)}
+            for product, pieces in parts for source, stars in pieces]
+    scale = {"domain": list(SOURCE_NAMES.values()), "range": [SOURCE_COLOURS[s] for s in SOURCE_NAMES]}
     return chart(
         rows, height=max(160, 40 * len(parts)),
         mark="bar",
         encoding={
-            "x": field("stars", "quantitative", aggregate="sum", title=f"score in stars (alpha = {alpha:.2f})"),
-            "y": field("product", sort=[product for product, _, _ in parts], title=None),
-            "color": field("part", scale={"range": [ORANGE, BLUE]}),
-            "tooltip": tooltip("product", "part", field("stars", "quantitative", format=".2f")),
+            "x": field("stars", "quantitative", aggregate="sum", title="predicted stars"),
+            "y": field("product", sort=[product for product, _ in parts], title=None),
+            "color": field("from", scale=scale, title="from"),
+            "tooltip": tooltip("product", "from", field("stars", "quantitative", format=".2f")),
         },
     )
 

@@ -231,7 +231,7 @@ def reference_rmse() -> dict[str, float]:
     """Held-out RMSE of user-CF (k = 40, the page's collaborative method) and of the biases alone."""
     train, test = shop_split()
     features = synthetic_shop(catalog.load_catalog()).item_features
-    cf = evaluate_folds([(train, test)], method="collaborative", item_features=features).rmse
+    cf = evaluate_folds([(train, test)], method="cf", item_features=features).rmse
     baseline = train_factorisation(train, BASELINE).predict_pairs(test.shoppers, test.products)
     return {f"user-CF {cf:.3f}": cf, f"baseline {rmse(test.ratings, baseline):.3f}": rmse(test.ratings, baseline)}
 

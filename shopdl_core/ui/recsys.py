@@ -16,9 +16,10 @@ from shopdl_core.errors import InputError
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import synthetic_shop
 from shopdl_core.recsys.evaluation import alpha_sweep
-from shopdl_core.recsys.factorisation import LEARNED, FittedFactorisation
-from shopdl_core.recsys.ratings import SHOPPER_COLUMN, MAX_RATING, RatingMatrix, table_from_csv
-from shopdl_core.recsys.recommend import Recommendation, Recommendations, learn_from_matrix
+from shopdl_core.recsys.base import Recommender
+from shopdl_core.recsys.ratings import SHOPPER_COLUMN, MAX_RATING, table_from_csv
+from shopdl_core.recsys.recommend import Recommendation, Recommendations, fit_recommender, page_settings
+from shopdl_core.recsys.recommenders import RECOMMENDERS
 from shopdl_core.ui import charts
 
 EDITOR_KEY = "ratings_editor"
@@ -54,17 +55,54 @@ def synthetic_sweep() -> pd.DataFrame:
     return alpha_sweep(synthetic_shop(catalog.load_catalog()))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def learned_model(values: np.ndarray) -> FittedFactorisation:
-    """The factorisation of one matrix version: keyed on the (U, I) values, so an edit retrains it
-    and going back to an earlier version finds it again. Only the numbers are cached, not names."""
-    return learn_from_matrix(values)
+@st.cache_data(show_spinner="Learning from the ratings…", max_entries=32)
+def fitted_recommender(method: str, values: np.ndarray, product_ids: tuple[str, ...], k: int, similarity: str,
+                       alpha: float) -> Recommender:
+    """``method`` fitted on one matrix version: keyed on the (U, I) values, so an edit refits it and
+    going back to an earlier version finds it again. Only numbers are cached, not shoppers' names."""
+    settings = page_settings(k, similarity, DEMO_SHRINKAGE, alpha)
+    return fit_recommender(method, values, product_features(product_ids), settings)
+
+
+def method_label(method: str) -> str:
+    return RECOMMENDERS[method].label
+
+
+def method_help() -> str:
+    """The method selector's tooltip: one line per method."""
+    return "\n\n".join(f"**{entry.label}**: {entry.help}" for entry in RECOMMENDERS.values())
+
+
+COLUMN_WIDTH = 70  # px: twelve products and the shopper fit a 1440 px wide screen
+SHORT_NOUNS = {"T-Shirt": "tee", "Trousers": "pants"}
+
+
+def short_labels(names: list[str]) -> dict[str, str]:
+    """Full product name -> a short column title that is unique in the table: the kind of product
+    ("Hat"), else colour and kind ("Red tee"), else style and kind ("Sport shoes"), else the name."""
+    def candidates(name: str) -> list[str]:
+        words = name.split()
+        noun = SHORT_NOUNS.get(words[-1], words[-1].lower())
+        return [noun.capitalize(), f"{words[0]} {noun}", f"{' '.join(words[1:-1])} {noun}", name]
+
+    options = {name: candidates(name) for name in names}
+    chosen = {}
+    for name in names:
+        for level, label in enumerate(options[name]):
+            if level == len(options[name]) - 1 or sum(other[level] == label for other in options.values()) == 1:
+                break
+        chosen[name] = label
+    titles = list(chosen.values())
+    return {name: name if titles.count(label) > 1 else label for name, label in chosen.items()}
 
 
 def editor_columns() -> dict:
-    config = {SHOPPER_COLUMN: st.column_config.TextColumn(SHOPPER_COLUMN, required=True, pinned=True)}
-    for label in demo_products():
-        config[label] = st.column_config.NumberColumn(label, min_value=0.0, max_value=MAX_RATING, step=0.5, format="%.1f")
+    """Short column titles, the full product names in their tooltips (the table's own columns keep
+    the full names: CSV files and the core see those)."""
+    config = {SHOPPER_COLUMN: st.column_config.TextColumn(SHOPPER_COLUMN, required=True, pinned=True, width=76)}
+    for name, short in short_labels(list(demo_products())).items():
+        config[name] = st.column_config.NumberColumn(short, help=name, min_value=0.0, max_value=MAX_RATING,
+                                                     step=0.5, format="%g", width=COLUMN_WIDTH)
     return config
 
 
@@ -104,16 +142,15 @@ def load_upload() -> None:
         st.session_state[UPLOAD_ERROR_KEY] = f"{upload.name} was not loaded, your table is unchanged: {exc}"
 
 
-def similarity_heatmap(matrix: RatingMatrix, result: Recommendations) -> charts.Spec:
+def similarity_heatmap(matrix_shoppers: tuple[str, ...], result: Recommendations) -> charts.Spec:
     """Shopper x shopper similarity, the chosen shopper's row outlined."""
-    return charts.similarity_heatmap(matrix.shoppers, result.similarity.tolist(), result.shopper)
+    return charts.similarity_heatmap(matrix_shoppers, result.similarity.tolist(), result.shopper)
 
 
 def parts_chart(result: Recommendations, labels: dict[str, str]) -> charts.Spec:
-    """Each recommended product's score split into alpha * CF and (1 - alpha) * content."""
+    """Each recommended product's score, in parts coloured by what really produced them."""
     name_of = {pid: label for label, pid in labels.items()}
-    parts = [(name_of[item.product_id], item.cf_part, item.content_part) for item in result.items]
-    return charts.score_parts(parts, result.alpha)
+    return charts.score_parts([(name_of[item.product_id], item.parts) for item in result.items])
 
 
 @st.cache_data(show_spinner=False)
@@ -127,21 +164,21 @@ def sweep_summary() -> tuple[charts.Spec, dict[str, float]]:
     return charts.alpha_sweep(sweep.to_dict("records"), figures["best_alpha"]), figures
 
 
-def card_text(item: Recommendation, result: Recommendations, labels: dict[str, str]) -> tuple[str, list[str]]:
-    """A card's headline and reasons, naming the signals the ranking actually used."""
-    if result.signal == "popular":
-        return f"Popular: {item.score:.2f} ★ damped mean", ["Liked by the shop's shoppers overall"]
+REASON_TEXT = {
+    "neighbour": "{name}, similarity {weight:.2f}, rated it {rating:g}",
+    "alike": "Like the {name} you rated {rating:g}, similarity {weight:.2f}",
+    "near": "Learned to be like the {name} you rated {rating:g} (likeness {weight:.2f})",
+    "rater": "{name} rated it {rating:g}: without that, {weight:.1f} ★ lower",
+}
+
+
+def card_text(item: Recommendation, labels: dict[str, str]) -> tuple[str, list[str]]:
+    """A card's headline, then what the score rests on and the evidence that pulled it up."""
     name_of = {pid: label for label, pid in labels.items()}
-    if result.signal == LEARNED:
-        return f"Predicted {item.score:.2f} ★", [
-            f"Near the {name_of[near.product_id]} you rated {near.rating:g} in the learned space, "
-            f"cosine {near.similarity:.2f}" for near in item.nearest]
-    reasons = []
-    if result.alpha > 0:
-        reasons += [f"{n.shopper}, similarity {n.similarity:.2f}, rated it {n.rating:g}" for n in item.neighbours]
-        if not item.neighbours:
-            reasons.append("No similar shopper rated it: its content score stands in")
-    if result.alpha < 1:
-        reasons += [f"Like the {name_of[liked.product_id]} you rated {liked.rating:g}, similarity {liked.similarity:.2f}"
-                    for liked in item.liked_items]
-    return f"Predicted {item.score:.2f} ★", reasons
+    if item.parts[0][0] == "popularity":
+        headline = f"Popular: {item.score:.2f} ★ on average"
+    else:
+        headline = f"Predicted {item.score:.2f} ★"
+    reasons = [REASON_TEXT[r.kind].format(name=name_of.get(r.name, r.name), weight=r.weight, rating=r.rating)
+               for r in item.reasons]
+    return headline, [item.rests_on, *reasons]

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import assert_clean, wait_idle
+from tests.e2e.conftest import SCREENSHOT_DIR, assert_clean, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -102,4 +102,20 @@ def test_bad_cell_shows_a_message_and_keeps_the_table(page, app_url):
         page.get_by_test_id("stDownloadButton").get_by_role("button").click()
     rows = [line.split(",") for line in open(download.value.path(), encoding="utf-8").read().splitlines()[1:3]]
     assert [rows[0][0], rows[1][0]] == ["Ben", "Ben"] and float(rows[1][1]) == 3.0
+    assert_clean(page)
+
+
+@pytest.mark.parametrize("width, height", [(1440, 900), (390, 844)])
+def test_after_an_edit_the_cards_sit_right_under_the_table(page, app_url, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_recommendations(page, app_url)
+    before = card_names(page)
+    edit_cell_by_keyboard(page, row=0, column=4, value="1", current="")
+    wait_for_cards_other_than(page, before)
+    grid = page.get_by_test_id("stDataFrame").first.bounding_box()
+    top = page.get_by_test_id("stImage").first.bounding_box()["y"]  # the first card's picture
+    assert 0 < top - (grid["y"] + grid["height"]) < 80  # the cards are the next thing under the table
+    if width == 1440:
+        assert top < height - 220  # picture, name, price and score on screen without scrolling
+    page.screenshot(path=str(SCREENSHOT_DIR / f"recommend_after_edit_{width}x{height}.png"))
     assert_clean(page)

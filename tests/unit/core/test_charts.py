@@ -22,7 +22,8 @@ def _specs() -> dict[str, charts.Spec]:
         "per_class": charts.per_class_accuracy({name: 0.9 - 0.1 * i for i, name in enumerate(CLASSES)}),
         "confusion": charts.confusion([[90, 5, 5], [2, 97, 1], [10, 0, 90]], CLASSES),
         "heatmap": charts.similarity_heatmap(["Ana", "Ben", "Cy"], similarity.tolist(), "Ben"),
-        "parts": charts.score_parts([("Red dress", 4.0, 3.5), ("Blue jeans", 3.0, 4.5)], alpha=0.25),
+        "parts": charts.score_parts([("Red dress", (("collaborative", 1.0), ("content", 2.6))),
+                                     ("Blue jeans", (("content", 3.0),))]),
         "sweep": charts.alpha_sweep(
             [{"alpha": a, "precision": 0.2 + a / 10, "recall": 0.3, "ndcg": 0.6 + a / 20} for a in (0.0, 0.5, 1.0)],
             best_alpha=0.5),
@@ -79,11 +80,18 @@ def test_confusion_holds_every_cell_in_order():
     assert rows[6] == {"true class": "Pullover", "predicted class": "T-shirt/top", "images": 10}
 
 
-def test_parts_split_each_score_by_alpha():
-    rows = SPECS["parts"]["data"]["values"]
-    dress = {row["part"]: row["stars"] for row in rows if row["product"] == "Red dress"}
-    assert dress == pytest.approx({"collaborative": 0.25 * 4.0, "content": 0.75 * 3.5})
-    assert SPECS["parts"]["encoding"]["y"]["sort"] == ["Red dress", "Blue jeans"]
+def test_parts_are_coloured_by_the_signal_that_produced_them():
+    spec = SPECS["parts"]
+    rows = spec["data"]["values"]
+    assert [(row["product"], row["from"], row["stars"]) for row in rows] == [
+        ("Red dress", "similar shoppers", 1.0), ("Red dress", "similar products", 2.6),
+        ("Blue jeans", "similar products", 3.0)]
+    scale = spec["encoding"]["color"]["scale"]
+    colour_of = dict(zip(scale["domain"], scale["range"]))
+    # One colour per signal, fixed across methods: content is blue, collaborative orange.
+    assert colour_of["similar products"] == charts.BLUE and colour_of["similar shoppers"] == charts.ORANGE
+    assert len(set(scale["range"])) == len(scale["range"]) == len(charts.SOURCE_NAMES)
+    assert spec["encoding"]["y"]["sort"] == ["Red dress", "Blue jeans"]
 
 
 def test_heatmap_outlines_the_chosen_shopper_by_value_even_with_quotes_in_the_name():

@@ -12,9 +12,10 @@ from shopdl_core.recsys import factorisation
 from shopdl_core.recsys.datasets import RatingTriples, kfold_splits
 from shopdl_core.recsys.evaluation import evaluate_folds
 from shopdl_core.recsys.content import catalog_item_features
-from shopdl_core.recsys.factorisation import LEARNED, FactorisationConfig, train_factorisation
-from shopdl_core.recsys.ratings import RatingMatrix
-from shopdl_core.recsys.recommend import learn_from_matrix, recommend_for_shopper
+from shopdl_core.recsys.factorisation import FactorisationConfig, train_factorisation
+from shopdl_core.recsys.factorisation_recommender import MIN_NEAR
+from shopdl_core.recsys.ratings import RatingMatrix, user_baselines
+from shopdl_core.recsys.recommend import fit_recommender, page_settings, recommend_for_shopper
 
 
 def random_ratings(n_shoppers=30, n_products=20, per_shopper=12, seed=0) -> RatingTriples:
@@ -76,7 +77,7 @@ def test_a_folds_test_ratings_are_never_seen_in_tuning_or_training(monkeypatch):
     real = factorisation.train_factorisation
     monkeypatch.setattr(factorisation, "train_factorisation", spy)
     folds = list(kfold_splits(data, 3))
-    report = evaluate_folds(folds, method=factorisation.LEARNED)
+    report = evaluate_folds(folds, method="mf")
     assert report.folds == 3 and np.isfinite(report.rmse)
     runs_per_fold = len(factorisation.FACTOR_GRID) * len(factorisation.REGULARISATION_GRID) + 1
     assert len(seen) == 3 * runs_per_fold
@@ -124,18 +125,24 @@ def test_cli_evaluates_mf_on_movielens_files_with_the_same_keys(tmp_path, capsys
     assert report["folds"] == 2 and 0 < report["rmse"] < 1.5
 
 
-def test_learned_recommendations_rank_unrated_products_and_name_rated_neighbours_in_the_learned_space():
+def test_learned_recommendations_rank_unrated_products_and_name_only_liked_products_near_them():
     demo = load_demo_ratings()
     matrix = RatingMatrix(tuple(demo.index), tuple(demo.columns), demo.fillna(0.0).to_numpy())
     features = catalog_item_features(load_catalog(), matrix.product_ids)
-    fitted = learn_from_matrix(matrix.values)
-    result = recommend_for_shopper(matrix, features, matrix.shoppers[0], method=LEARNED, top_n=4, learned=fitted)
-    assert result.signal == LEARNED and len(result.items) == 4
+    fitted = fit_recommender("mf", matrix.values, features, page_settings())
+    liked = {pid for pid, value, baseline in zip(matrix.product_ids, matrix.values[0],
+                                                 np.full(12, user_baselines(matrix.values)[0])) if value > baseline}
+    result = recommend_for_shopper(matrix, features, matrix.shoppers[0], method="mf", top_n=4, fitted=fitted)
+    assert result.signal == "learned" and len(result.items) == 4
     rated = {pid for pid, value in zip(matrix.product_ids, matrix.values[0]) if value > 0}
     assert not {item.product_id for item in result.items} & rated
     assert [item.score for item in result.items] == sorted((item.score for item in result.items), reverse=True)
     for item in result.items:
-        assert item.nearest and {near.product_id for near in item.nearest} <= rated
-        assert [n.similarity for n in item.nearest] == sorted((n.similarity for n in item.nearest), reverse=True)
-    fitted_here = recommend_for_shopper(matrix, features, matrix.shoppers[0], method=LEARNED, top_n=4)
+        assert item.parts == (("learned", item.score),)
+        assert {near.name for near in item.reasons} <= liked  # never a product the shopper disliked
+        assert all(near.kind == "near" and near.weight >= MIN_NEAR for near in item.reasons)
+        assert [n.weight for n in item.reasons] == sorted((n.weight for n in item.reasons), reverse=True)
+        assert item.rests_on.startswith("Learned from all the ratings")
+    assert any(item.reasons for item in result.items)  # the rule leaves some reasons on the demo
+    fitted_here = recommend_for_shopper(matrix, features, matrix.shoppers[0], method="mf", top_n=4)
     assert [item.product_id for item in fitted_here.items] == [item.product_id for item in result.items]

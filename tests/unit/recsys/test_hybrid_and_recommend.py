@@ -5,7 +5,8 @@ from shopdl_core.catalog import load_catalog, load_demo_ratings
 from shopdl_core.errors import InputError
 from shopdl_core.recsys.collaborative import SignalPrediction
 from shopdl_core.recsys.content import catalog_item_features
-from shopdl_core.recsys.hybrid import blend_parts, method_alpha
+from shopdl_core.recsys.base import RecommenderSettings
+from shopdl_core.recsys.hybrid import Collaborative, ContentBased, Hybrid, blend_parts
 from shopdl_core.recsys.ratings import RatingMatrix
 from shopdl_core.recsys.recommend import recommend_for_shopper
 
@@ -32,9 +33,9 @@ def test_alpha_one_ranks_as_collaborative_and_alpha_zero_as_content(demo, shoppe
     def ranking(method, alpha):
         result = recommend_for_shopper(matrix, features, shopper, method=method, alpha=alpha, k=3, top_n=12)
         return [(item.product_id, item.score) for item in result.items]
-    assert ranking("hybrid", 1.0) == ranking("collaborative", 0.3)
+    assert ranking("hybrid", 1.0) == ranking("cf", 0.3)
     assert ranking("hybrid", 0.0) == ranking("content", 0.9)
-    assert ranking("hybrid", 0.5) != ranking("collaborative", 0.5)
+    assert ranking("hybrid", 0.5) != ranking("cf", 0.5)
 
 
 def test_recommendations_skip_rated_products_and_give_reasons(demo):
@@ -47,9 +48,12 @@ def test_recommendations_skip_rated_products_and_give_reasons(demo):
     assert scores == sorted(scores, reverse=True)
     sport_shorts = next(item for item in result.items if item.product_id == "P143")
     # Ben (Ana's sport twin) rated the sport shorts 5; Ana's best content match is a sport item she rated 5.
-    assert sport_shorts.neighbours[0].shopper == "Ben" and sport_shorts.neighbours[0].rating == 5.0
-    assert sport_shorts.liked_items[0].rating == 5.0
-    assert sport_shorts.score == pytest.approx(0.5 * sport_shorts.cf_part + 0.5 * sport_shorts.content_part)
+    neighbours = [r for r in sport_shorts.reasons if r.kind == "neighbour"]
+    alike = [r for r in sport_shorts.reasons if r.kind == "alike"]
+    assert neighbours[0].name == "Ben" and neighbours[0].rating == 5.0
+    assert alike[0].rating == 5.0
+    assert [source for source, _ in sport_shorts.parts] == ["collaborative", "content"]
+    assert sport_shorts.score == pytest.approx(sum(stars for _, stars in sport_shorts.parts))
 
 
 def test_shopper_without_ratings_gets_popular_products():
@@ -68,7 +72,7 @@ def test_neighbours_who_rated_nothing_new_fall_back_to_content():
     matrix = RatingMatrix(("Ana", "Ben"), ("P001", "P002", "P086"),
                           np.array([[5.0, 0.0, 0.0], [5.0, 0.0, 0.0]]))
     features = catalog_item_features(load_catalog(), matrix.product_ids)
-    result = recommend_for_shopper(matrix, features, "Ana", method="collaborative", top_n=2)
+    result = recommend_for_shopper(matrix, features, "Ana", method="cf", top_n=2)
     assert result.signal == "content" and "falls back to content" in result.note
     assert [item.product_id for item in result.items] == ["P002", "P086"]  # another dress before trousers
 
@@ -86,7 +90,8 @@ def test_bad_requests_raise_input_error(demo, kwargs, message):
         recommend_for_shopper(matrix, features, **{"shopper": "Ana", **kwargs})
 
 
-def test_method_alpha_ignores_alpha_outside_hybrid():
-    assert method_alpha("collaborative", 7.0) == 1.0
-    assert method_alpha("content", -1.0) == 0.0
-    assert method_alpha("hybrid", 0.25) == 0.25
+def test_only_the_hybrid_reads_alpha():
+    features = np.ones((3, 2))
+    assert Collaborative(RecommenderSettings(alpha=0.2), features).alpha == 1.0
+    assert ContentBased(RecommenderSettings(alpha=0.7), features).alpha == 0.0
+    assert Hybrid(RecommenderSettings(alpha=0.25), features).alpha == 0.25

@@ -30,15 +30,15 @@ def features():
 def test_collaborative_on_the_page_and_in_the_cli_evaluation_predict_the_same(features):
     # The page's "Collaborative": P003 from Ben; P004, which no neighbour rated, from its content.
     page = recommend_for_shopper(RatingMatrix(("Ana", "Ben"), PRODUCTS, VALUES), features, "Ana",
-                                 method="collaborative", k=1, top_n=2)
+                                 method="cf", k=1, top_n=2)
     scores = {item.product_id: item.score for item in page.items}
     assert "No neighbour rated 1 of the 2 products Ana has not rated" in page.note
     assert "content prediction stands in" in page.note
-    # `evaluate recsys --method cf` runs evaluate_folds(method="collaborative"): same predictions.
+    # `evaluate recsys --method cf` runs evaluate_folds(method="cf"): same predictions.
     train = RatingTriples(*map(np.array, ([0, 0, 1, 1, 1], [0, 1, 0, 1, 2], [5.0, 2.0, 5.0, 2.0, 4.0])), 2, 4)
     for product, rating in scores.items():
         test = RatingTriples(np.array([0]), np.array([PRODUCTS.index(product)]), np.array([rating]), 2, 4)
-        report = evaluate_folds([(train, test)], method="collaborative", k=1, item_features=features)
+        report = evaluate_folds([(train, test)], method="cf", k=1, item_features=features)
         assert report.rmse == pytest.approx(0.0, abs=1e-9), product
 
 
@@ -47,7 +47,7 @@ def test_ranking_metrics_are_undefined_not_nan_without_a_relevant_held_out_produ
     assert ranking_metrics(shoppers, products, np.array([3.0, 2.0, 1.0]), np.array([3.0, 1.0, 2.0])) is None
     train = RatingTriples(np.array([0, 1]), np.array([1, 1]), np.array([3.0, 3.0]), 2, 2)
     test = RatingTriples(np.array([0, 1]), np.array([0, 0]), np.array([2.0, 3.0]), 2, 2)
-    report = evaluate_folds([(train, test)], method="collaborative", k=1)
+    report = evaluate_folds([(train, test)], method="cf", k=1)
     assert report.ranked_folds == 0 and report.precision_at_10 is None and report.ndcg_at_10 is None
     assert np.isfinite(report.rmse)
 
