@@ -13,7 +13,7 @@ from shopdl_core.shop import catalogue
 from shopdl_core.shop.signals import visitor_ratings_row
 from shopdl_core.ui.shop import (SHOP_PAGE, card_rows, cached_also_liked, colour_label, give_signal, kind_label,
                                  pick_reason, take_back_signal, visitor_signals)
-from shopdl_core.ui.vision import PHOTO_MODEL, decode_and_classify, load_vision_model, photo_digest
+from shopdl_core.ui.vision import PHOTO_MODEL, analysed_photo, load_vision_model, photo_digest
 from shopdl_core.vision.search import similar_products
 
 PAGE_PICTURE = 480
@@ -36,7 +36,7 @@ def photo_tags(product_id: str) -> None:
     """What PhotoCNN reads in the product's photo: kind, department, colour (cached per photo)."""
     data = catalogue.picture_bytes(product_id)
     try:
-        _decoded, prediction = decode_and_classify(photo_digest(data), data)
+        prediction = analysed_photo(photo_digest(data), data, silhouettes=False).prediction
     except (InputError, CheckpointError) as exc:
         st.error(str(exc))
         return
