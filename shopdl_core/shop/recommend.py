@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from shopdl_core.recsys.base import POPULAR
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import synthetic_shop
 from shopdl_core.recsys.ratings import MAX_RATING, RatingMatrix
@@ -65,18 +66,19 @@ def _with_row(row: np.ndarray) -> RatingMatrix:
 
 
 def _picks(row: np.ndarray, method: str, top_n: int) -> list[ShopPick]:
-    """The visitor row's top products by ``method`` ("collaborative" or "content")."""
+    """The visitor row's top products by ``method`` ("cf" or "content", RECOMMENDERS' names)."""
     result = recommend_for_shopper(_with_row(row), _shop_matrix()[1], VISITOR, method=method,
                                    k=SHOP_NEIGHBOURS, top_n=top_n)
     picks = []
     for item in result.items:
-        if result.signal == "popular":
+        neighbours = [reason for reason in item.reasons if reason.kind == "neighbour"]
+        alike = [reason for reason in item.reasons if reason.kind == "alike"]
+        if result.signal == POPULAR:
             picks.append(ShopPick(item.product_id, "popular", None, 0))
-        elif item.neighbours and method == "collaborative":
-            picks.append(ShopPick(item.product_id, "collaborative", None, len(item.neighbours)))
+        elif neighbours and method == "cf":
+            picks.append(ShopPick(item.product_id, "collaborative", None, len(neighbours)))
         else:
-            liked = item.liked_items[0].product_id if item.liked_items else None
-            picks.append(ShopPick(item.product_id, "content", liked, 0))
+            picks.append(ShopPick(item.product_id, "content", alike[0].name if alike else None, 0))
     return picks
 
 
@@ -90,7 +92,7 @@ def recommended_for_visitor(signals: Signals, top_n: int = RECOMMENDED) -> list[
     collaborative_places = min(COLLABORATIVE_PLACES, top_n // 2)
     picks = by_content[:top_n - collaborative_places]
     taken = {pick.product_id for pick in picks}
-    for pick in _picks(row, "collaborative", top_n):
+    for pick in _picks(row, "cf", top_n):
         if len(picks) < top_n and pick.product_id not in taken:
             picks.append(pick)
     return picks
@@ -101,4 +103,4 @@ def also_liked(product_id: str, top_n: int = ALSO_LIKED) -> list[ShopPick]:
     find_product(product_id)
     row = visitor_ratings_row({product_id: frozenset({"bag"})}, product_ids())
     assert row.max() == MAX_RATING
-    return _picks(row, "collaborative", top_n)
+    return _picks(row, "cf", top_n)
