@@ -7,10 +7,13 @@ from shopdl_core.recsys.ratings import ratings_from_table
 from shopdl_core.recsys.recommend import recommend_for_shopper
 from shopdl_core.recsys.recommenders import DEFAULT_METHOD, RECOMMENDERS
 from shopdl_core.recsys.similarity import SIMILARITIES
+from shopdl_core.shop.signals import SIGNAL_STRENGTH, with_visitor_row
 from shopdl_core.ui import recsys as ui
+from shopdl_core.ui.shop import visitor_signals
 from shopdl_core.ui.widgets import render_product_card
 
 CARDS_PER_ROW = 5
+VISITOR_ROW = "🛍️ Shop visitor"
 SIMILARITY_NAMES = {"pearson": "Mean-centred (Pearson)", "cosine": "Cosine"}
 
 st.title("🧭 Recommender", help="Pick a shopper and a method, change a rating in the table, and the products "
@@ -23,10 +26,14 @@ edited = st.data_editor(
 )
 ui.remember(edited)
 try:
-    matrix = ratings_from_table(edited, labels)
+    matrix = with_visitor_row(ratings_from_table(edited, labels), visitor_signals(), VISITOR_ROW)
 except InputError as exc:
     matrix = None
     st.error(f"{exc} Fix the cell to see recommendations; your other edits are kept.")
+if matrix is not None and VISITOR_ROW in matrix.shoppers:
+    st.caption(f"**{VISITOR_ROW}** is you, as the Shop sees you: a product you viewed counts as "
+               f"{SIGNAL_STRENGTH['view']:g} stars, liked {SIGNAL_STRENGTH['like']:g}, put in the bag "
+               f"{SIGNAL_STRENGTH['bag']:g}. Pick it as the shopper to see what the Shop recommends, and why.")
 
 if matrix is not None:
     with controls:

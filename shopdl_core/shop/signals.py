@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from shopdl_core.errors import InputError
-from shopdl_core.recsys.ratings import MAX_RATING
+from shopdl_core.recsys.ratings import MAX_RATING, RatingMatrix
 
 SIGNALS_KEY = "shop_signals"  # session-state key: {product_id: frozenset of signal names}
 SIGNAL_STRENGTH = {"view": 3.5, "like": 4.5, "bag": 5.0}
@@ -73,3 +73,15 @@ def visitor_ratings_row(signals: Signals, product_ids: Sequence[str]) -> np.ndar
         if product_id in position:
             row[position[product_id]] = signal_rating(given)
     return row
+
+
+def with_visitor_row(matrix: RatingMatrix, signals: Signals, name: str) -> RatingMatrix:
+    """``matrix`` with the visitor as one more shopper, called ``name``, when any of their signals
+    falls on the matrix's products; ``matrix`` itself otherwise."""
+    row = visitor_ratings_row(signals, matrix.product_ids)
+    if not row.any():
+        return matrix
+    if name in matrix.shoppers:
+        raise InputError(f"A shopper in the table is already called {name!r}: rename them to see the shop "
+                         "visitor's row.")
+    return RatingMatrix(matrix.shoppers + (name,), matrix.product_ids, np.vstack([matrix.values, row[None, :]]))

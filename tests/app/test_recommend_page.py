@@ -128,3 +128,17 @@ def test_learned_method_explains_cards_by_nearest_products_and_retrains_after_an
     assert first not in card_names(at) and headlines(at) != learned[1]
     at.selectbox(key="recsys_shopper").set_value("Chloe").run()
     assert card_names(at) and card_names(at) != learned[0]
+
+
+def test_the_shop_visitor_is_a_row_of_the_matrix(at):
+    from shopdl_core.ui.shop import SIGNALS_KEY
+
+    assert "🛍️ Shop visitor" not in at.selectbox(key="recsys_shopper").options  # no signals yet
+    at.session_state[SIGNALS_KEY] = {"P183": frozenset({"like"}), "P005": frozenset({"view"}),
+                                     "P999": frozenset({"bag"})}  # P999 is not in the table: left out
+    at.run()
+    assert "🛍️ Shop visitor" in at.selectbox(key="recsys_shopper").options
+    assert any("as the Shop sees you" in c.value for c in at.caption)
+    at.selectbox(key="recsys_shopper").select("🛍️ Shop visitor").run()
+    assert not at.exception and not at.error
+    assert card_names(at)  # recommendations for the visitor's own row

@@ -126,3 +126,19 @@ def test_also_liked_comes_from_shoppers_who_rated_the_product():
     assert any(pick.system == "collaborative" and pick.neighbours > 0 for pick in picks)
     with pytest.raises(InputError):
         also_liked("P1000")
+
+
+def test_the_visitor_joins_a_matrix_only_with_signals_on_its_products():
+    import numpy as np
+    import pytest
+
+    from shopdl_core.errors import InputError
+    from shopdl_core.recsys.ratings import RatingMatrix
+    from shopdl_core.shop.signals import with_visitor_row
+
+    matrix = RatingMatrix(("Ana",), ("P1", "P2"), np.array([[5.0, 0.0]]))
+    assert with_visitor_row(matrix, {"P9": frozenset({"like"})}, "you") is matrix
+    joined = with_visitor_row(matrix, {"P2": frozenset({"view", "bag"})}, "you")
+    assert joined.shoppers == ("Ana", "you") and joined.values[1].tolist() == [0.0, 5.0]
+    with pytest.raises(InputError, match="already called"):
+        with_visitor_row(matrix, {"P2": frozenset({"like"})}, "Ana")
