@@ -51,7 +51,7 @@ PALETTE: tuple[str, ...] = (*SWATCHES, MULTICOLOUR)
 # Naming rules, measured on the dev half of assets/data/colour_labels (see docs/colour-reader.md).
 GREY_CHROMA = 9.0  # C* below this is a grey, whatever the hue
 DARK = 30.0  # L* below this: black, navy or a dark chromatic colour
-NAVY_CHROMA = (8.0, 30.0)  # a dark blue with C* in this range is navy; above it, blue
+NAVY_CHROMA = (8.0, 30.0)  # a dark blue with C* in this range is navy; above it, blue (unless very dark)
 WHITE = 68.0  # L* above this (and grey chroma, or a pale tint) is white
 BEIGE_CHROMA = 30.0  # warm hues (40 to 105) below this chroma: beige when light, brown when dark
 
@@ -94,6 +94,11 @@ def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
     return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
 
 
+def _bluish(hue: float, chroma: float) -> bool:
+    # CIELAB bends saturated blues towards purple: sRGB's pure blue has a hue of 306.
+    return 220 <= hue < (312 if chroma > 60 else 300)
+
+
 def name_lab(lightness: float, a: float, b: float) -> str:
     """The palette name of one CIELAB colour (never multicolour)."""
     chroma = math.hypot(a, b)
@@ -101,8 +106,8 @@ def name_lab(lightness: float, a: float, b: float) -> str:
     if chroma < GREY_CHROMA or (lightness < DARK and chroma < NAVY_CHROMA[0]):
         return "black" if lightness < DARK else ("white" if lightness > WHITE else "grey")
     if lightness < DARK:
-        if 220 <= hue < 300 and chroma < NAVY_CHROMA[1]:
-            return "navy"
+        if _bluish(hue, chroma) and (chroma < NAVY_CHROMA[1] or lightness < 20):
+            return "navy"  # phone photos show navy dull; a pure dark blue is navy too
         if chroma < 15 and not 120 <= hue < 300:
             return "black"  # a dark garment's faint warm or purple cast
     if 40 <= hue < 105 and chroma < BEIGE_CHROMA:
@@ -123,7 +128,7 @@ def name_lab(lightness: float, a: float, b: float) -> str:
         return "yellow" if lightness > 55 else "brown"
     if hue < 222:
         return "green"
-    if hue < 300:
+    if _bluish(hue, chroma):
         return "blue"
     return "pink" if hue >= 330 and lightness > 55 else "purple"  # a light red-violet reads as pink
 

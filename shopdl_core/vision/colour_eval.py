@@ -1,8 +1,10 @@
 """``evaluate colour``: the colour reader against the colours labelled by eye.
 
 The labels (``assets/data/colour_labels/labels.csv``, its README says how they were made) name
-the photos of the clothing collection's ``train`` folder, which is not shipped: give it with
-``--photos DIR``. A reading is right when it is the label or the second acceptable name.
+photos of the clothing collection's ``train`` folder. Copies of them at the reader's working
+size ship in ``assets/data/colour_labels/photos`` (``python -m shopdl_core.vision.colour_eval
+DIR`` writes them from the collection's ``train`` folder DIR); ``--photos DIR`` reads the
+originals instead. A reading is right when it is the label or the second acceptable name.
 """
 
 from __future__ import annotations
@@ -21,13 +23,29 @@ import pandas as pd
 from shopdl_core import config
 from shopdl_core.errors import InputError
 from shopdl_core.vision.colour import MULTICOLOUR, PALETTE, product_colour
-from shopdl_core.vision.preprocess import decode_photo
+from shopdl_core.vision.preprocess import WORK_SIZE, decode_photo
 
 SPLITS = ("dev", "heldout", "all")
 
 
 def colour_labels_path() -> Path:
     return config.data_dir() / "colour_labels" / "labels.csv"
+
+
+def shipped_photos_dir() -> Path:
+    return config.data_dir() / "colour_labels" / "photos"
+
+
+def ship_labelled_photos(train_dir: Path) -> int:
+    """Copy the labelled photos from ``train_dir`` into assets at the reader's working size."""
+    from shopdl_core.catalog_build import downscale_picture
+
+    files = load_colour_labels("all")["file"]
+    for file in files:
+        target = shipped_photos_dir() / file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        downscale_picture((Path(train_dir) / file).read_bytes(), WORK_SIZE).save(target, "JPEG", quality=90)
+    return len(files)
 
 
 def load_colour_labels(split: str = "all") -> pd.DataFrame:
@@ -70,10 +88,12 @@ class ColourEvaluation:
                 "ms_per_photo": round(self.ms_per_photo, 2), "mistakes": len(self.mistakes)}
 
 
-def evaluate_colour_reader(photos_dir: Path, split: str = "heldout",
+def evaluate_colour_reader(photos_dir: Path | None = None, split: str = "heldout",
                            reader: Callable[[np.ndarray], str] = product_colour) -> ColourEvaluation:
-    """Score ``reader`` (rgb (H, W, 3) -> palette name) on the labelled photos of ``split``."""
+    """Score ``reader`` (rgb (H, W, 3) -> palette name) on the labelled photos of ``split``,
+    read from ``photos_dir`` (default: the shipped copies)."""
     labels = load_colour_labels(split)
+    photos_dir = shipped_photos_dir() if photos_dir is None else photos_dir
     right = plain = plain_right = 0
     seconds = 0.0
     mistakes = []
@@ -100,8 +120,8 @@ def evaluate_colour_reader(photos_dir: Path, split: str = "heldout",
 def add_commands(targets: dict) -> None:
     parser = targets["evaluate"].add_parser(
         "colour", help="the colour reader's accuracy on the photos whose colour was labelled by eye")
-    parser.add_argument("--photos", type=Path, required=True, metavar="DIR",
-                        help="the clothing photos' train folder (one sub-folder per class); not shipped")
+    parser.add_argument("--photos", type=Path, default=None, metavar="DIR",
+                        help="the clothing photos' train folder (default: the copies in assets/data/colour_labels)")
     parser.add_argument("--split", choices=SPLITS, default="heldout",
                         help="dev (what the reader was tuned on), heldout (never tuned on) or all")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -119,3 +139,11 @@ def run_evaluate(args: argparse.Namespace) -> int:
     for label, read, count in result.confusions():
         print(f"  {count:3d} x labelled {label}, read {read}")
     return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m shopdl_core.vision.colour_eval TRAIN_DIR (the clothing photos' train folder)")
+    print(f"wrote {ship_labelled_photos(Path(sys.argv[1]))} photos to {shipped_photos_dir()}")
