@@ -200,7 +200,7 @@ def run_predict(args: argparse.Namespace) -> int:
             continue
         if args.json:
             line = {"file": str(path), "label": prediction.label, "probabilities": prediction.probabilities,
-                    "tags": list(prediction.tags)}
+                    "tags": list(prediction.tags), "colour": prediction.colour}
             if trained.reads_photos:
                 line["unsure"] = prediction.unsure
             print(json.dumps(line), flush=True)

@@ -132,7 +132,7 @@ def ship_photo_folder(source: Path | str, target: Path | str, side: int = 320, q
 
     Every photo is read through ``decode_photo``'s validation first; returns the number copied.
     """
-    from shopdl_core.catalog import downscale_picture
+    from shopdl_core.catalog_build import downscale_picture
 
     target = Path(target)
     items = list_photo_folder(source)

@@ -15,7 +15,6 @@ stretched, cropped to the object, padded to a square, resized to 28 x 28.
 
 from __future__ import annotations
 
-import colorsys
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from shopdl_core.errors import InputError
+from shopdl_core.vision.colour import product_colour
 from shopdl_core.vision.data import IMAGE_SIZE
 
 # Decompression bombs: a few-KB PNG can declare 50,000 x 50,000 pixels (7.5 GB decoded).
@@ -60,7 +60,7 @@ class DecodedPhoto:
 class PreparedPhoto:
     photo: Image.Image  # RGB, upright, transparency on white, at most WORK_SIZE a side: for display
     pixels: np.ndarray  # (28, 28) uint8, light object on black: the model input before normalise()
-    dominant_colour: str  # a name from catalog.COLOURS, read from the colour photo
+    dominant_colour: str  # a name from colour.PALETTE, read from the colour photo
     original_size: tuple[int, int]  # (width, height) as uploaded
     inverted: bool  # True when the background was light (the usual shop photo)
 
@@ -120,54 +120,6 @@ def _colour_and_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
         alpha = rgba[..., 3:] / 255.0
         rgb = rgb * alpha + 255.0 * (1.0 - alpha)
     return rgb, rgb @ _LUMA
-
-
-def _name_colour(rgb: np.ndarray) -> str:
-    """The catalogue colour name of the median of rgb pixels (M, 3), named by hue.
-
-    By hue, saturation and brightness rather than by the nearest RGB value: a phone photo of a
-    mustard T-shirt is darker than any palette yellow, and by RGB distance it came out brown.
-    """
-    red, green, blue = np.median(rgb, axis=0) / 255.0
-    hue, saturation, value = colorsys.rgb_to_hsv(red, green, blue)
-    hue *= 360.0
-    if value < 0.22 or (saturation < 0.2 and value < 0.3):
-        return "black"
-    if saturation < 0.2:
-        return "white" if value > 0.8 else "grey"
-    if hue < 15 or hue >= 335:
-        return "pink" if saturation < 0.5 and value > 0.6 else "red"
-    if hue < 40:
-        return "brown" if value < 0.6 else ("beige" if saturation < 0.5 else "yellow")
-    if hue < 70:
-        return "yellow" if value > 0.5 else "brown"
-    if hue < 165:
-        return "green"
-    if hue < 255:
-        return "blue" if value > 0.5 else "navy"
-    # Violets and magentas: the palette has no purple; dark ones read as navy, light ones as pink.
-    return "navy" if value < 0.5 else "pink"
-
-
-def product_colour(rgb: np.ndarray) -> str:
-    """The colour name of the product in a photo, rgb (H, W, 3).
-
-    Real photos show a garment on a floor, bed or wall of any colour, so the background is
-    taken in colour, not in gray: the median colour of the photo's border. The product is the
-    pixels of the middle 70 % of the frame (where people put what they photograph) that differ
-    clearly from it.
-    """
-    height, width = rgb.shape[:2]
-    border = np.concatenate([rgb[0], rgb[-1], rgb[:, 0], rgb[:, -1]])  # (M, 3)
-    background = np.median(border, axis=0)
-    centre = rgb[int(0.15 * height):int(0.85 * height) + 1, int(0.15 * width):int(0.85 * width) + 1].reshape(-1, 3)
-    distance = np.linalg.norm(centre - background, axis=1)
-    # The pixels at least half as far from the background as the most distinct ones; a small
-    # product leaves most of the centre to the background, so a fixed share would not do.
-    product = distance >= 0.5 * np.percentile(distance, 99)
-    if product.mean() < 0.01:  # nearly uniform: the half that differs most
-        product = distance >= np.median(distance)
-    return _name_colour(centre[product])
 
 
 def _square(strength: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -28,7 +28,8 @@ from shopdl_core import catalog, config
 from shopdl_core.checkpoints import fingerprint
 from shopdl_core.vision.data import normalise
 from shopdl_core.vision.efficientnet import model_inputs
-from shopdl_core.vision.preprocess import DecodedPhoto, PreparedPhoto, decode_photo, photo_model_input, product_colour
+from shopdl_core.vision.colour import product_colour
+from shopdl_core.vision.preprocess import DecodedPhoto, PreparedPhoto, decode_photo, photo_model_input
 
 UNCERTAIN_BELOW = 0.6  # top-class probability under which a prediction is tagged "uncertain"
 # PhotoCNN's calibrated top probability under which the page says "not one of our kinds of
@@ -44,6 +45,7 @@ class PhotoPrediction:
     probabilities: dict[str, float]  # every class, in class order
     tags: tuple[str, ...]  # category, department, colour, and "uncertain" when unsure
     embedding: np.ndarray  # (D,) unit length
+    colour: str = ""  # the garment's colour, a name from colour.PALETTE (also among the tags)
     unsure: bool = False  # PhotoCNN only: too unsure to name a kind (see UNSURE_BELOW)
     familiarity: float | None = None  # PhotoCNN only: cosine similarity to the nearest training photo
     unfamiliar: bool = False  # PhotoCNN only: familiarity under the model's familiar_above
@@ -122,11 +124,13 @@ def predict_with_photo_model(model: nn.Module, photos: list[DecodedPhoto], class
     predictions = []
     for photo, row, embedding, familiar in zip(photos, probabilities, embeddings, familiarity):
         unfamiliar = familiar is not None and bool(familiar < familiar_above)
+        colour = product_colour(photo.rgb)
         predictions.append(PhotoPrediction(
             label=class_names[int(np.argmax(row))],
             probabilities={name: float(p) for name, p in zip(class_names, row)},
-            tags=photo_tags(row, class_names, product_colour(photo.rgb), UNSURE_BELOW),
+            tags=photo_tags(row, class_names, colour, UNSURE_BELOW),
             embedding=embedding,
+            colour=colour,
             unsure=bool(row.max() < UNSURE_BELOW) or unfamiliar,
             familiarity=None if familiar is None else float(familiar),
             unfamiliar=unfamiliar,
@@ -154,6 +158,7 @@ def predict_photos(
             probabilities={name: float(p) for name, p in zip(class_names, row)},
             tags=photo_tags(row, class_names, photo.dominant_colour),
             embedding=embedding,
+            colour=photo.dominant_colour,
         )
         for photo, row, embedding in zip(photos, probabilities, embeddings)
     ]

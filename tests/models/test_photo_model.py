@@ -17,6 +17,7 @@ import torch
 from shopdl_core import catalog, config
 from shopdl_core.__main__ import main
 from shopdl_core.checkpoints import read_model_card
+from shopdl_core.vision.colour import PALETTE
 from shopdl_core.vision.photo_eval import photo_logits, search_metrics
 from shopdl_core.vision.photo_train import evaluate_photo_logits
 from shopdl_core.vision.photos import load_photo_folder, shipped_validation_dir
@@ -99,6 +100,7 @@ def test_predict_cli_prints_a_photo_class_per_file(tmp_path, capsys):
     assert set(lines[0]["probabilities"]) == set(config.PHOTO_CLASSES)
     assert sum(lines[0]["probabilities"].values()) == pytest.approx(1.0, abs=1e-4)
     assert lines[0]["tags"][:2] == ["shoes", "Footwear"] and lines[0]["unsure"] is False
+    assert lines[0]["colour"] in PALETTE and lines[0]["tags"][2] == lines[0]["colour"]
     assert "not an image" in lines[1]["error"]
 
 

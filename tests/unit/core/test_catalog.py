@@ -2,19 +2,21 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from shopdl_core import catalog, config
+from shopdl_core import catalog, catalog_build, config
+from shopdl_core.vision.colour import PALETTE
 
 
 def _shipped_picture_rows(frame: pd.DataFrame) -> dict[str, list[tuple[str, str, str]]]:
-    return {category: [(row.image, row.source, row.colour) for row in group.itertuples()]
+    return {category: [(row.image, row.source, row.colour, catalog_build.line_of_tags(row.tags))
+                       for row in group.itertuples()]
             for category, group in frame.groupby("category", sort=False)}
 
 
 def test_shipped_catalog_matches_its_generator():
     shipped = pd.read_csv(config.catalog_path(), dtype={"product_id": str})
-    rebuilt = catalog.build_catalog(_shipped_picture_rows(shipped))
+    rebuilt = catalog_build.build_catalog(_shipped_picture_rows(shipped))
     pd.testing.assert_frame_equal(rebuilt, shipped, check_dtype=False)
-    pd.testing.assert_frame_equal(catalog.build_demo_ratings(shipped), catalog.load_demo_ratings(), check_dtype=False)
+    pd.testing.assert_frame_equal(catalog_build.build_demo_ratings(shipped), catalog.load_demo_ratings(), check_dtype=False)
 
 
 def test_every_product_has_a_real_photo_of_its_class():
@@ -24,17 +26,17 @@ def test_every_product_has_a_real_photo_of_its_class():
     assert (frame.groupby("category").size() == catalog.PRODUCTS_PER_CLASS).all()
     for row in frame.itertuples():
         assert row.department == config.PHOTO_CLASS_DEPARTMENT[row.category]
-        assert row.colour in catalog.COLOURS
+        assert row.colour in PALETTE
         assert row.price > 0
         assert row.source.startswith(row.category + "/")  # drawn from its own class folder
         with Image.open(catalog.catalog_pictures_dir() / row.image) as picture:
-            assert max(picture.size) <= catalog.PICTURE_SIDE and min(picture.size) >= 64
+            assert max(picture.size) <= catalog_build.PICTURE_SIDE and min(picture.size) >= 64
 
 
 def test_colour_column_is_read_from_the_shipped_picture():
     frame = catalog.load_catalog()
     for row in frame.iloc[::17].itertuples():
-        assert catalog.picture_colour(catalog.catalog_pictures_dir() / row.image) == row.colour
+        assert catalog_build.picture_colour(catalog.catalog_pictures_dir() / row.image) == row.colour
 
 
 def test_demo_ratings_are_a_valid_matrix():
@@ -59,3 +61,19 @@ def test_product_picture_is_a_padded_square():
     picture = np.asarray(catalog.product_picture("P001", size=56))
     assert picture.shape == (56, 56, 3)
     assert picture.std() > 10  # a photo, not a blank square
+
+
+def test_the_runtime_catalogue_imports_no_vision_code():
+    import subprocess
+    import sys
+
+    code = "import sys, shopdl_core.catalog; print(any(m.startswith('shopdl_core.vision') for m in sys.modules))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_a_second_product_of_one_colour_and_line_is_numbered():
+    rows = {category: [] for category in config.PHOTO_CLASSES}
+    rows["hat"] = [("a.jpg", "hat/a.jpg", "red", "Sport"), ("b.jpg", "hat/b.jpg", "red", "Sport"),
+                   ("c.jpg", "hat/c.jpg", "multicolour", "Sport")]
+    names = catalog_build.build_catalog(rows)["name"].tolist()
+    assert names == ["Red Sport Hat", "Red Sport Hat II", "Multicolour Sport Hat"]

@@ -16,7 +16,8 @@ from shopdl_core.vision.efficientnet import (NUM_BLOCKS, EfficientNetLite0, Phot
 from shopdl_core.vision.explain import grad_cam, heat_map_overlay
 from shopdl_core.vision.photo_eval import FASHION_TO_PHOTO, altered_copy, precision_at_k
 from shopdl_core.vision.photos import augmented_input, stratified_split
-from shopdl_core.vision.preprocess import decode_photo, photo_model_input, product_colour
+from shopdl_core.vision.colour import product_colour
+from shopdl_core.vision.preprocess import decode_photo, photo_model_input
 from shopdl_core.vision.search import CatalogIndex
 
 
