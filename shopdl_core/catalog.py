@@ -20,6 +20,21 @@ from PIL import Image
 from shopdl_core import config
 
 PRODUCTS_PER_CLASS = 20
+# The shop's ten style lines and the tags content filtering reads for them (the
+# build module gives product i of a class line i mod 10 on a fresh build).
+STYLE_LINES: tuple[tuple[str, str], ...] = (
+    ("Everyday", "casual basic"),
+    ("Classic", "classic formal"),
+    ("Sport", "sport"),
+    ("Summer", "summer casual"),
+    ("Evening", "evening formal"),
+    ("Street", "street casual"),
+    ("Winter", "winter classic"),
+    ("Outdoor", "outdoor sport"),
+    ("Formal", "formal classic"),
+    ("Holiday", "summer beach"),
+)
+LINE_TAGS = dict(STYLE_LINES)
 CATALOG_COLUMNS = ("product_id", "name", "category", "department", "colour", "price", "tags", "image", "source")
 
 

@@ -41,20 +41,6 @@ CLASS_ITEMS: dict[str, tuple[tuple[float, float], str]] = {
     "skirt": ((25, 90), "Skirt"),
     "t-shirt": ((12, 40), "T-Shirt"),
 }
-# The shop's ten style lines and the tags content filtering reads for them.
-STYLE_LINES: tuple[tuple[str, str], ...] = (
-    ("Everyday", "casual basic"),
-    ("Classic", "classic formal"),
-    ("Sport", "sport"),
-    ("Summer", "summer casual"),
-    ("Evening", "evening formal"),
-    ("Street", "street casual"),
-    ("Winter", "winter classic"),
-    ("Outdoor", "outdoor sport"),
-    ("Formal", "formal classic"),
-    ("Holiday", "summer beach"),
-)
-LINE_TAGS = dict(STYLE_LINES)
 PICTURE_SIDE = 320  # the longer side of a shipped catalogue picture, in pixels
 PICTURE_QUALITY = 85  # JPEG quality of the shipped pictures
 
@@ -82,7 +68,7 @@ _DEMO_RATINGS = {
 
 def line_of_tags(tags: str) -> str:
     """The style line whose tags these are (each line's tags are unique)."""
-    return next(line for line, line_tags in STYLE_LINES if line_tags == tags)
+    return next(line for line, line_tags in catalog.STYLE_LINES if line_tags == tags)
 
 
 def choose_catalog_photos(train_dir: Path, seed: int = config.SEED) -> dict[str, list[Path]]:
@@ -135,7 +121,7 @@ def build_catalog(pictures: dict[str, list[tuple[str, str, str, str]]], seed: in
                 "department": config.PHOTO_CLASS_DEPARTMENT[category],
                 "colour": colour,
                 "price": float(price),
-                "tags": LINE_TAGS[line],
+                "tags": catalog.LINE_TAGS[line],
                 "image": image,
                 "source": source,
             })
@@ -145,7 +131,7 @@ def build_catalog(pictures: dict[str, list[tuple[str, str, str, str]]], seed: in
 def demo_product_ids(frame: pd.DataFrame) -> list[str]:
     ids = []
     for category, line in DEMO_PRODUCTS:
-        matches = frame[(frame["category"] == category) & (frame["tags"] == LINE_TAGS[line])]
+        matches = frame[(frame["category"] == category) & (frame["tags"] == catalog.LINE_TAGS[line])]
         ids.append(str(matches["product_id"].iloc[0]))
     return ids
 
@@ -177,7 +163,7 @@ def fresh_rows(train_dir: Path) -> dict[str, list[tuple[str, str, str, str]]]:
         for offset, path in enumerate(paths):
             image = f"P{class_index * catalog.PRODUCTS_PER_CLASS + offset + 1:03d}.jpg"
             downscale_picture(path.read_bytes()).save(out / image, "JPEG", quality=PICTURE_QUALITY)
-            line = STYLE_LINES[offset % len(STYLE_LINES)][0]
+            line = catalog.STYLE_LINES[offset % len(catalog.STYLE_LINES)][0]
             rows.append((image, f"{category}/{path.name}", picture_colour(out / image), line))
         pictures[category] = rows
     return pictures

@@ -24,7 +24,7 @@ from shopdl_core.vision.search import classify_photos
 class PhotoIndex:
     names: tuple[str, ...]  # product ids, or file paths
     embeddings: np.ndarray  # (N, 1280) unit PhotoCNN embeddings
-    colours: tuple[str, ...]  # a name from catalog.COLOURS per photo
+    colours: tuple[str, ...]  # a name of the colour palette (vision.colour.PALETTE) per photo
     labels: tuple[str, ...]  # the photo's kind: the catalogue's category, or PhotoCNN's answer
 
     def __len__(self) -> int:

@@ -21,9 +21,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from shopdl_core import catalog
-
-COLOUR_NAMES = tuple(catalog.COLOURS)
+# The colour names of its one-hot input: those of the colour reader the shipped projection was
+# trained with. A name outside them (orange, purple, multicolour, from the newer reader in
+# vision.colour) is no colour input, the same as an unread colour.
+COLOUR_NAMES = ("black", "white", "grey", "beige", "brown", "red", "pink", "yellow", "green", "blue", "navy")
 MAX_LOGIT_SCALE = 100.0  # CLIP's cap on the learned inverse temperature
 
 

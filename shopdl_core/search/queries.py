@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from shopdl_core import catalog, config
+from shopdl_core import config
+from shopdl_core.vision.colour import PALETTE
 from shopdl_core.errors import InputError
 from shopdl_core.search.vocabulary import caption_nouns
 
@@ -39,10 +40,10 @@ def load_queries(split: str | None = None, path: Path | None = None) -> pd.DataF
     frame["classes"] = frame["classes"].str.split().map(tuple)
     frame["colours"] = frame["colours"].str.split().map(tuple)
     bad = [c for cs in frame["classes"] for c in cs if c not in config.PHOTO_CLASSES] + \
-          [c for cs in frame["colours"] for c in cs if c not in catalog.COLOURS]
+          [c for cs in frame["colours"] for c in cs if c not in PALETTE]
     if bad or (frame["classes"].map(len) == 0).any():
         raise InputError(f"{path.name}: every query needs classes from config.PHOTO_CLASSES and colours "
-                         f"from catalog.COLOURS; unknown: {', '.join(sorted(set(bad))) or 'an empty class list'}.")
+                         f"from the colour palette; unknown: {', '.join(sorted(set(bad))) or 'an empty class list'}.")
     if not frame["split"].isin(SPLITS).all() or not frame["form"].isin(FORMS).all():
         raise InputError(f"{path.name}: split must be one of {SPLITS} and form one of {FORMS}.")
     return frame if split is None else frame[frame["split"] == split].reset_index(drop=True)

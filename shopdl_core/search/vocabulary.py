@@ -31,7 +31,7 @@ KIND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                 ("T恤", "短袖", "短袖T恤", "体恤")),
 }
 
-# Per catalogue colour (catalog.COLOURS): English, then Chinese words for it.
+# Per colour of the projection's input (projection.COLOUR_NAMES): English, then Chinese words for it.
 COLOUR_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "black": (("black",), ("黑色", "黑")),
     "white": (("white",), ("白色", "白")),

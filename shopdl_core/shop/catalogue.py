@@ -15,6 +15,7 @@ import pandas as pd
 from shopdl_core import catalog, config
 from shopdl_core.errors import InputError
 from shopdl_core.i18n import _, pgettext
+from shopdl_core.vision.colour import PALETTE
 
 PRODUCT_ID = re.compile(r"P\d{3}")
 STYLE_LINE_NAMES = tuple(line for line, _tags in catalog.STYLE_LINES)
@@ -26,7 +27,7 @@ class ShopProduct:
     product_id: str
     kind: str  # a photo class ("dress")
     department: str
-    colour: str  # a colour name of catalog.COLOURS
+    colour: str  # a name of the colour palette (vision.colour.PALETTE)
     line: str  # a style line ("Everyday")
     copy: int  # 1, or 2, 3, ... for a second product of the same kind, colour and line
     price: float
@@ -81,7 +82,7 @@ def find_product(product_id: object) -> ShopProduct:
 def colours() -> tuple[str, ...]:
     """The colours products come in, in the catalogue's colour order."""
     present = {product.colour for product in shop_products()}
-    return tuple(colour for colour in catalog.COLOURS if colour in present)
+    return tuple(colour for colour in PALETTE if colour in present)
 
 
 def price_range() -> tuple[float, float]:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from shopdl_core import catalog, config
+from shopdl_core import config
 from shopdl_core.errors import InputError
 
 
@@ -15,7 +15,7 @@ def test_captions_come_from_the_table_and_fit_their_photos():
     captions = all_captions()
     assert len({c.text for c in captions}) == len(captions)  # no caption serves two kinds
     assert {c.kind for c in captions} == set(config.PHOTO_CLASSES) and {c.language for c in captions} == {"en", "zh"}
-    assert set(COLOUR_WORDS) == set(catalog.COLOURS) and set(KIND_WORDS) == set(config.PHOTO_CLASSES)
+    assert set(COLOUR_WORDS) == set(COLOUR_NAMES) and set(KIND_WORDS) == set(config.PHOTO_CLASSES)
     jeans = kind_captions("pants")
     assert any(c.text == "jeans" and c.colour is None for c in jeans)
     black = [c for c in jeans if c.colour == "black"]
