@@ -26,6 +26,7 @@ class ModelEntry:
     cli_name: str  # the CLI's --model value
     summary: str  # one line for help texts
     default: bool = False  # the one picked first among the models of its kind and data
+    pretrained_encoder: bool = False  # built on the shared text encoder, trained by its own script
 
 
 # Baseline first, as the benches print them and the home page lists them.
@@ -39,7 +40,10 @@ MODELS: tuple[ModelEntry, ...] = (
     ModelEntry("ReviewRNN", "text", REVIEWS, "text_review_rnn.pt", "rnn",
                "one-directional recurrent layer, reads to the last word"),
     ModelEntry("AttentionRNN", "text", REVIEWS, "text_attention_rnn.pt", "attention",
-               "bidirectional recurrent layer + attention over the words", default=True),
+               "bidirectional recurrent layer + attention over the words"),
+    ModelEntry("MultilingualE5", "text", REVIEWS, "text_e5_sentiment.pt", "e5",
+               "multilingual-e5-small pretrained encoder, top layers fine-tuned; reads English and Chinese",
+               default=True, pretrained_encoder=True),
 )
 _BY_NAME = {entry.name: entry for entry in MODELS}
 

@@ -291,7 +291,10 @@ def train(model: nn.Module, train_ids: list[list[int]], train_labels: np.ndarray
 
 
 VOCAB_MIN_FREQ = 5  # a word must appear in 5 training texts to get a trainable row of its own
-MODEL_CHOICES = registry.cli_choices("text")  # --model value -> model name
+# --model value -> model name, for the recurrent models trained here (the multilingual model
+# has its own script: text/encoder/sentiment_train.py).
+MODEL_CHOICES = {cli: name for cli, name in registry.cli_choices("text").items()
+                 if not registry.get_model_entry(name).pretrained_encoder}
 
 
 @dataclass

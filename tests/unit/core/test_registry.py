@@ -37,10 +37,12 @@ def test_each_shipped_checkpoint_holds_the_model_its_entry_names():
 
 
 def test_model_definitions_cover_the_registry():
+    from shopdl_core.text.encoder.sentiment_model import MODEL_NAME as ENCODER_MODEL
     from shopdl_core.text.model import MODELS as TEXT_NETWORKS
     from shopdl_core.vision.model import MODELS as VISION_NETWORKS
 
-    assert set(registry.list_models("text")) == set(TEXT_NETWORKS)
+    assert set(registry.list_models("text")) == {*TEXT_NETWORKS, ENCODER_MODEL}
+    assert [e.name for e in registry.MODELS if e.pretrained_encoder] == [ENCODER_MODEL]
     assert set(registry.list_models("vision")) == set(VISION_NETWORKS)
 
 
@@ -54,5 +56,6 @@ def test_cli_and_pages_read_the_registry():
     assert VISION_CHOICES == {"seed": "SeedCNN", "product": "ProductCNN", "photo": "PhotoCNN"}
     assert TEXT_CHOICES == {"rnn": "ReviewRNN", "attention": "AttentionRNN"}
     assert VISION_MODELS == ("PhotoCNN", "ProductCNN", "SeedCNN")  # the selector opens on the photo model
-    assert TEXT_MODELS == ("ReviewRNN", "AttentionRNN")  # the baseline first
+    assert TEXT_MODELS == ("ReviewRNN", "AttentionRNN", "MultilingualE5")  # the baseline first
+    assert registry.default_cli_choice("text") == "e5"  # predict review's default
     assert {name for demo in DEMOS for name in demo.models} == set(registry.list_models())
