@@ -36,8 +36,8 @@ def _accuracy(model, frame) -> float:
 def test_in_domain_balanced_accuracy(model):
     test = load_splits().test
     rng = np.random.default_rng(0)
-    sample = test.groupby("label", group_keys=False).apply(lambda g: g.iloc[rng.permutation(len(g))[:200]])
-    recalls = [_accuracy(model, sample[sample["label"] == label]) for label in (0, 1)]
+    samples = [test[test["label"] == label] for label in (0, 1)]
+    recalls = [_accuracy(model, s.iloc[rng.permutation(len(s))[:200]]) for s in samples]
     assert np.mean(recalls) >= FLOORS["clothing_balanced"]
 
 
