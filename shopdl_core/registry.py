@@ -40,6 +40,10 @@ class ModelEntry:
     trainer: str = ""  # fit(config, data, on_epoch=None, stop=None) -> training.History
     training: str = ""  # (name) -> the trainer's default config for this model
     evaluator: str = ""  # (name, device, **options) -> the figures `evaluate` prints, as a dict
+    # Built on the shared pretrained text encoder and trained by its own script over cached
+    # lower-layer outputs (text/encoder/sentiment_train.py), not by a ``fit`` of the contract:
+    # such an entry names no trainer and no training config.
+    pretrained_encoder: bool = False
 
 
 # Models trained alike share their code: the network is <module>:<Name>, its config <Name>Config.
@@ -80,7 +84,14 @@ MODELS: tuple[ModelEntry, ...] = (
     _family_member(REVIEWS, "ReviewRNN", "text_review_rnn.pt", "rnn",
                    "one-directional recurrent layer, reads to the last word"),
     _family_member(REVIEWS, "AttentionRNN", "text_attention_rnn.pt", "attention",
-                   "bidirectional recurrent layer + attention over the words", default=True),
+                   "bidirectional recurrent layer + attention over the words"),
+    ModelEntry("MultilingualE5", "text", REVIEWS, "text_e5_sentiment.pt", "e5",
+               "multilingual-e5-small pretrained encoder, top layers fine-tuned; reads English and Chinese",
+               default=True, pretrained_encoder=True,
+               network="shopdl_core.text.encoder.sentiment_model:SentimentTop",
+               config_class="shopdl_core.text.encoder.sentiment_model:SentimentConfig",
+               loader="shopdl_core.text.predict:load_sentiment_model",
+               evaluator="shopdl_core.text.encoder.evaluate:evaluate_registered"),
 )
 _BY_NAME = {entry.name: entry for entry in MODELS}
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from shopdl_core.errors import InputError
+from shopdl_core.text.language import detect_language
 from shopdl_core.text.predict import SentimentModel
 from shopdl_core.text.tokenize import tokenize
 
@@ -70,8 +71,8 @@ def text_columns(frame: pd.DataFrame) -> list[str]:
 
 def score_frame(scorer: SentimentModel, frame: pd.DataFrame, column: str,
                 on_progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """The frame with sentiment, prob_positive, unknown_share, note and far_from_training
-    (why the score deserves less trust, or "") columns added.
+    """The frame with language ("en" or "zh"), sentiment, prob_positive, unknown_share, note and
+    far_from_training (why the score deserves less trust, or "") columns added.
 
     Empty cells (or cells of only invisible characters) are left unscored with a note rather
     than failing the whole file.
@@ -87,6 +88,7 @@ def score_frame(scorer: SentimentModel, frame: pd.DataFrame, column: str,
     texts = frame[column].fillna("").astype(str)
     filled = texts[[bool(tokenize(text)) for text in texts]]
     results = scorer.score_many(list(filled), batch_size=64, on_progress=on_progress)
+    scored["language"] = [detect_language(text) if text.strip() else "" for text in texts]
     scored.loc[filled.index, "sentiment"] = [r.label for r in results]
     scored.loc[filled.index, "prob_positive"] = [round(r.prob_positive, 4) for r in results]
     scored.loc[filled.index, "unknown_share"] = [round(r.unknown_share, 3) for r in results]

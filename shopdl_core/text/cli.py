@@ -15,6 +15,7 @@ from shopdl_core import config, registry
 from shopdl_core.device import describe_device, pick_device
 from shopdl_core.errors import InputError
 from shopdl_core.text.data import load_splits
+from shopdl_core.text.encoder.evaluate import print_multilingual
 from shopdl_core.text.model import CELLS
 from shopdl_core.text.ood import OOD_SPLITS
 from shopdl_core.text.predict import SentimentModel, load_sentiment_model
@@ -23,7 +24,9 @@ from shopdl_core.text.train import TextTrainConfig
 from shopdl_core.training import EpochReport
 
 BENCH_SINGLE_RUNS = 200
-MODEL_CHOICES = registry.cli_choices("text")  # --model value -> model name
+ALL_CHOICES = registry.cli_choices("text")  # --model value -> model name: the recurrent models and the multilingual one
+# what `train text` trains (the multilingual model has its own script: text/encoder/sentiment_train.py)
+MODEL_CHOICES = {cli: name for cli, name in ALL_CHOICES.items() if not registry.get_model_entry(name).pretrained_encoder}
 
 
 def add_commands(targets: dict) -> None:
@@ -58,7 +61,8 @@ def add_commands(targets: dict) -> None:
     train.set_defaults(func=run_train)
 
     evaluate = targets["evaluate"].add_parser("text", help="test-split metrics and the 3-star score spread")
-    evaluate.add_argument("--model", choices=[*sorted(MODEL_CHOICES), "both"], default="both")
+    evaluate.add_argument("--model", choices=[*sorted(ALL_CHOICES), "both"], default="both",
+                          help="both: the two recurrent models")
     evaluate.add_argument("--device", default=None)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.add_argument("--ood", choices=OOD_SPLITS, default=None,
@@ -66,7 +70,7 @@ def add_commands(targets: dict) -> None:
     evaluate.set_defaults(func=run_evaluate)
 
     predict = targets["predict"].add_parser("review", help="score reviews read from stdin, one per line")
-    predict.add_argument("--model", choices=sorted(MODEL_CHOICES), default="attention")
+    predict.add_argument("--model", choices=sorted(ALL_CHOICES), default=registry.default_cli_choice("text"))
     predict.add_argument("--device", default=None)
     predict.add_argument("--json", action="store_true", help="one JSON line per review")
     predict.set_defaults(func=run_predict)
@@ -77,7 +81,7 @@ def add_commands(targets: dict) -> None:
 
 
 def _model_names(choice: str) -> list[str]:
-    return list(MODEL_CHOICES.values()) if choice == "both" else [MODEL_CHOICES[choice]]
+    return list(MODEL_CHOICES.values()) if choice == "both" else [ALL_CHOICES[choice]]
 
 
 def _print_epoch(report: EpochReport) -> None:
@@ -117,6 +121,9 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(report))
         return 0
     for name, result in report.items():
+        if "chinese_heldout" in result:
+            print_multilingual(name, result)
+            continue
         test, mixed = result["test"], result["mixed_3_star"]
         print(f"{name}: accuracy {test['accuracy']:.4f}  balanced accuracy {test['balanced_accuracy']:.4f}  "
               f"macro-F1 {test['macro_f1']:.4f}  confusion [[TN FP] [FN TP]] {test['confusion_matrix']}")
@@ -134,7 +141,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 
 def run_predict(args: argparse.Namespace) -> int:
-    scorer = load_sentiment_model(MODEL_CHOICES[args.model], pick_device(args.device))
+    scorer = load_sentiment_model(ALL_CHOICES[args.model], pick_device(args.device))
     failures = 0
     for number, line in enumerate(sys.stdin, start=1):
         text = line.rstrip("\r\n")
@@ -177,9 +184,9 @@ def run_bench(args: argparse.Namespace) -> int:
     reviews = list(load_splits().test["text"])
     print(f"{len(reviews)} test reviews; latency = one review end to end (tokenise, forward, "
           f"attention), median of {BENCH_SINGLE_RUNS}; throughput = all of them in batches of 256. "
-          "ReviewRNN is the baseline beside AttentionRNN.")
+          "ReviewRNN is the baseline beside AttentionRNN and MultilingualE5.")
     for device in devices:
-        for name in MODEL_CHOICES.values():
+        for name in ALL_CHOICES.values():
             figures = _bench_one(load_sentiment_model(name, device), reviews)
             print(f"{describe_device(device):24s} {name:13s} median {figures['median_ms']:6.2f} ms  "
                   f"p90 {figures['p90_ms']:6.2f} ms  throughput {figures['throughput_per_s']:8.0f} reviews/s")

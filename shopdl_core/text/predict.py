@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -29,6 +30,9 @@ MOSTLY_UNKNOWN_SHARE = 0.5  # above this share of unknown tokens a score is flag
 # to 0.5 (5 % of the in-domain test reviews).
 UNSEEN_SHARE_FAR = 0.25
 NEAR_HALF = 0.15
+if TYPE_CHECKING:
+    from shopdl_core.text.encoder.sentiment import MultilingualSentiment
+
 TEXT_MODELS = registry.list_models("text")  # the baseline first
 
 
@@ -195,10 +199,15 @@ class SentimentModel:
 
 
 def load_sentiment_model(name: str, device: torch.device | str = "cpu",
-                         path: Path | None = None) -> SentimentModel:
-    """Load a shipped (or given) checkpoint of ``name``: weights, config and vocabulary, eval mode."""
+                         path: Path | None = None) -> SentimentModel | MultilingualSentiment:
+    """Load a shipped (or given) checkpoint of ``name``: weights, config and vocabulary, eval mode.
+    The multilingual model comes with the shared text encoder under it."""
     if name not in TEXT_MODELS:
         raise InputError(f"Unknown review model {name!r}: use one of {', '.join(TEXT_MODELS)}.")
+    if registry.get_model_entry(name).pretrained_encoder:
+        from shopdl_core.text.encoder.sentiment import load_multilingual_sentiment  # it imports this module
+
+        return load_multilingual_sentiment(device, path)
     path = Path(path or config.checkpoint_path(name))
     checkpoint = load_checkpoint(path, kind="text")
     if checkpoint.model_name != name:

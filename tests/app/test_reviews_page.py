@@ -10,7 +10,7 @@ PAGE = "app_pages/reviews.py"
 
 @pytest.fixture(scope="module")
 def page():
-    # One app per module: the first run loads both models; later tests set widgets and rerun.
+    # One app per module: the first run loads the three models; later tests set widgets and rerun.
     return open_app(PAGE)
 
 
@@ -30,15 +30,17 @@ def test_default_review_gets_a_label_a_bar_and_a_highlight(page):
     text = _markdown(page)
     assert "👍 positive" in text
     assert text.count("rgba(194, 65, 12,") > 10  # attention shading on the words
-    assert "low attention" in text  # the legend
-    assert len(page.get("progress")) == 2  # one probability bar per model
+    assert "low attention" in text  # the attention legend
+    assert "pushed towards positive" in text  # the word-attribution legend
+    assert text.count("rgba(21, 128, 61,") > 5  # words that pushed the multilingual model up
+    assert len(page.get("progress")) == 3  # one probability bar per model
 
 
 def test_clicking_the_negative_example_scores_it_negative(page):
     page.button(key="example_negative").click().run()
     assert not page.exception
     assert page.text_area(key="review_text").value.startswith("Very disappointed")
-    assert _markdown(page).count("👎 negative") == 2  # both models agree
+    assert _markdown(page).count("👎 negative") == 3  # the three models agree
 
 
 def test_script_and_img_tags_are_escaped_never_rendered(page):
@@ -61,9 +63,26 @@ def test_very_long_text_is_cut_with_a_message(page):
 
 
 def test_emoji_and_non_latin_text_says_how_many_words_it_knew(page):
-    _type(page, "这件衣服非常好 😍😍 отличное платье")
+    _type(page, "отличное платье 😍😍")
     warning = " ".join(w.value for w in page.warning)
     assert "English shop reviews" in warning and "knew only 0 of" in warning
+
+
+def test_a_chinese_review_is_scored_and_highlighted_and_the_rnns_abstain(page):
+    page.button(key="example_差评").click().run()
+    assert not page.exception and not page.error
+    text = _markdown(page)
+    assert text.count("👎 negative") == 1  # only the multilingual model gives a verdict
+    assert len(page.get("progress")) == 1
+    assert sum("reads English only" in i.value for i in page.info) == 2  # each RNN card says so
+    assert "rgba(194, 65, 12," in text  # shaded towards negative
+    assert ">破" in text  # the review's words, each a span of the attribution
+    assert "Language read: Chinese" in " ".join(c.value for c in page.caption)
+
+
+def test_a_typed_chinese_review_gets_a_positive_verdict(page):
+    _type(page, "质量很好，物流也快，非常满意")
+    assert "👍 positive" in _markdown(page)
 
 
 def test_csv_batch_scores_rows_and_offers_a_download(page):

@@ -183,7 +183,7 @@ def test_the_out_of_domain_set_is_balanced_and_split_in_halves():
 
 def test_predict_review_json_scores_each_line_and_reports_empty_ones(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("Love it, fits perfectly!\n\nCheap fabric, it tore. <b>no</b>\n"))
-    status = main(["predict", "review", "--json"])
+    status = main(["predict", "review", "--model", "attention", "--json"])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert status == 1  # one line failed, the others were still scored
     assert [line["line"] for line in lines] == [1, 2, 3]

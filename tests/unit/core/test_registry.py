@@ -40,9 +40,16 @@ def test_every_entry_names_code_that_exists_and_builds_its_network():
     from torch import nn
 
     for entry in registry.MODELS:
-        for field in ("network", "config_class", "loader", "trainer", "training", "evaluator"):
+        for field in ("network", "config_class", "loader", "evaluator"):
+            assert callable(registry.resolve(getattr(entry, field))), (entry.name, field)
+        if entry.pretrained_encoder:  # trained by its own script over cached encoder layers
+            assert (entry.trainer, entry.training) == ("", ""), entry.name
+            continue
+        for field in ("trainer", "training"):
             assert callable(registry.resolve(getattr(entry, field))), (entry.name, field)
         assert registry.default_training(entry.name).seed == config.SEED
+    assert [e.name for e in registry.MODELS if e.pretrained_encoder] == ["MultilingualE5"]
+    assert isinstance(registry.build_model("MultilingualE5"), nn.Module)
     assert isinstance(registry.build_model("SeedCNN"), nn.Module)
     assert isinstance(registry.build_model("ReviewRNN", {"vocab_size": 30}), nn.Module)
     with pytest.raises(ValueError, match="module:attribute"):
@@ -53,6 +60,8 @@ def test_each_trainer_follows_the_training_contract():
     import inspect
 
     for entry in registry.MODELS:
+        if entry.pretrained_encoder:
+            continue
         parameters = list(inspect.signature(registry.trainer(entry.name)).parameters)
         assert parameters[:4] == ["settings", "data", "on_epoch", "stop"], entry.name
 
@@ -67,7 +76,8 @@ def test_cli_and_pages_read_the_registry():
     assert VISION_CHOICES == {"seed": "SeedCNN", "product": "ProductCNN", "photo": "PhotoCNN"}
     assert TEXT_CHOICES == {"rnn": "ReviewRNN", "attention": "AttentionRNN"}
     assert VISION_MODELS == ("PhotoCNN", "ProductCNN", "SeedCNN")  # the selector opens on the photo model
-    assert TEXT_MODELS == ("ReviewRNN", "AttentionRNN")  # the baseline first
+    assert TEXT_MODELS == ("ReviewRNN", "AttentionRNN", "MultilingualE5")  # the baseline first
+    assert registry.default_cli_choice("text") == "e5"  # predict review's default
     assert {name for demo in DEMOS for name in demo.models} == set(registry.list_models())
 
 
