@@ -7,16 +7,16 @@ import streamlit as st
 from shopdl_core import catalog
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.search.engine import DEFAULT_TOP_K, PhotoSearch, load_catalogue_search, search_catalogue
-from shopdl_core.ui.common import shared_device
 from shopdl_core.ui.vision import PHOTO_MODEL, load_vision_model, similar_product_cards
 
 
 @st.cache_resource(show_spinner="Loading search by words…")
 def load_catalogue_search_shared() -> PhotoSearch:
-    """One catalogue search per server process, on the page's shared PhotoCNN."""
-    from shopdl_core.text.encoder import load_text_encoder
+    """One catalogue search per server process, on the shared PhotoCNN and the shared text encoder
+    (the review model reads the same copy)."""
+    from shopdl_core.ui.text import load_shared_text_encoder
 
-    return load_catalogue_search(trained=load_vision_model(PHOTO_MODEL), encoder=load_text_encoder(shared_device()))
+    return load_catalogue_search(trained=load_vision_model(PHOTO_MODEL), encoder=load_shared_text_encoder())
 
 
 def search_box(key: str = "image_search") -> None:
