@@ -33,6 +33,7 @@ from shopdl_core.recsys.datasets import RatingTriples, holdout_split
 from shopdl_core.recsys.factorisation import EpochMetrics
 from shopdl_core.recsys.ratings import MAX_RATING, MIN_RATING
 from shopdl_core.recsys.similarity import cosine_similarity_rows
+from shopdl_core.training import take_step
 
 BIAS_DAMPING = (10.0, 25.0)  # ridge strength of the shopper and the product biases (ratings' worth)
 VALIDATION_SHARE = 0.1
@@ -153,9 +154,7 @@ def train_autorec(train: RatingTriples, settings: AutoRecConfig = AutoRecConfig(
                 best = (validation_rmse, {name: p.detach().clone() for name, p in weights.items()})
         metrics = EpochMetrics(epoch, float(loss.detach()), float((squared.detach() / n_ratings).sqrt()),
                                validation_rmse)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
+        take_step(optimiser, loss)
         history.append(metrics)
         if on_epoch is not None:
             on_epoch(metrics)

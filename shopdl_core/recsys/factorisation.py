@@ -28,6 +28,7 @@ from shopdl_core.device import pick_device
 from shopdl_core.errors import InputError
 from shopdl_core.recsys.datasets import RatingTriples, holdout_split
 from shopdl_core.recsys.ratings import MAX_RATING, MIN_RATING
+from shopdl_core.training import take_step
 
 VALIDATION_SHARE = 0.1  # of each shopper's training ratings, for choosing hyperparameters
 # Searched on the validation split; the number of epochs is chosen there too (best epoch).
@@ -163,9 +164,7 @@ def train_factorisation(
                 validation_rmse = float(((held[2] - guess) ** 2).mean().sqrt())
         metrics = EpochMetrics(epoch, float(loss.detach()), float((squared.detach() / n_ratings).sqrt()),
                                validation_rmse)
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
+        take_step(optimiser, loss)
         history.append(metrics)
         if on_epoch is not None:
             on_epoch(metrics)
