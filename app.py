@@ -5,6 +5,7 @@ import streamlit as st
 from shopdl_core.i18n import _
 from shopdl_core.ui.demos import DEMOS
 from shopdl_core.ui.language import choose_language
+from shopdl_core.ui.page_state import keep_page_settings
 from shopdl_core.ui.replica import notice_after_failover
 from shopdl_core.ui.sidebar import render_sidebar
 
@@ -17,4 +18,5 @@ demo_pages = [st.Page(demo.page, title=_(demo.title), icon=demo.icon) for demo i
 navigation = st.navigation([shop, overview, *demo_pages])
 render_sidebar()
 notice_after_failover()
+keep_page_settings()
 navigation.run()
