@@ -43,6 +43,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "vision": (VISION, "accuracy of an image model on the 10,000 test images"),
         "colour": ("shopdl_core.vision.colour_eval", "the colour reader on the photos whose colour was labelled by eye"),
         "text": (TEXT, "test-split metrics and the 3-star score spread"),
+        "explanations": ("shopdl_core.text.faithfulness", "ERASER comprehensiveness of the word shading"),
         "search": (SEARCH, "precision@6 of the search queries over the catalogue or a photo folder"),
     },
     "predict": {

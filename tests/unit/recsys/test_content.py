@@ -34,7 +34,7 @@ def test_catalogue_features_weigh_each_block_equally():
     features = catalog_item_features(catalog, ["P181", "P184", "P123"])
     np.testing.assert_allclose(np.linalg.norm(features, axis=1), np.sqrt(5))  # five unit blocks
     unit = features / np.sqrt(5)
-    # Yellow Everyday T-Shirt (premium for a tee) vs Grey Summer T-Shirt (budget): same
+    # Yellow Everyday T-Shirt (premium for a tee) vs White Summer T-Shirt (budget): same
     # category and department, other colour and price band; tags {casual basic} vs
     # {summer casual} share one: 1 / sqrt(2 * 2). Average over the five blocks:
     same_category = unit[0] @ unit[1]
