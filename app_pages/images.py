@@ -5,7 +5,7 @@ import streamlit as st
 from shopdl_core import config
 from shopdl_core.checkpoints import read_model_card
 from shopdl_core.errors import CheckpointError, InputError
-from shopdl_core.i18n import _, current_language, pgettext
+from shopdl_core.i18n import N_, _, current_language, pgettext
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import format_bytes
 from shopdl_core.ui.search import search_box
@@ -100,7 +100,7 @@ if analysis is not None:
     columns = st.columns(3)
     with columns[0].container(border=True):
         st.markdown(_("**{model}** · reads the colour photo").format(model=PHOTO_MODEL))
-        answer_line("unsure" if analysis.unsure else analysis.prediction.label, analysis.top[0][1])
+        answer_line(N_("unsure") if analysis.unsure else analysis.prediction.label, analysis.top[0][1])
         st.caption(_("Accuracy on the {photos} validation photos: {accuracy:.1%} (ten kinds).").format(
             photos=trained.metrics["photos"], accuracy=trained.metrics["accuracy"]))
     for column, answer in zip(columns[1:], analysis.silhouettes):
@@ -159,7 +159,7 @@ else:
                           help=_("Fashion-MNIST test images dressed as shop photos, through the silhouette path."))
 columns[3].metric(_("Training"), _("{minutes:.1f} min").format(minutes=metrics["train_seconds"] / 60),
                   help=_("{epochs} epochs on {device}; {parameters:,} parameters; checkpoint {size}.").format(
-                      epochs=len(metrics["history"]), device=metrics["train_device"],
+                      epochs=len(metrics["history"]), device=metrics["train_device"].upper(),
                       parameters=card.get("parameters", 0), size=format_bytes(card.get("size_bytes"))))
 per_class_spec, confusion_spec = evaluation_charts(model_name, current_language())
 per_class_column, confusion_column = st.columns([2, 3])

@@ -51,16 +51,17 @@ def photo_settings() -> None:
         "(3,068 training photos, 341 validation photos). Only the head learns, so a run takes seconds. "
         "Try fewer photos or noisier labels and watch the validation curve."
     ).format(kinds=len(config.PHOTO_CLASSES)))
-    classes = st.multiselect(_("Classes"), config.PHOTO_CLASSES, default=list(config.PHOTO_CLASSES),
-                             format_func=lambda kind: pgettext("photo class", kind), key="lab_photo_classes")
+    kinds = {pgettext("photo class", kind): kind for kind in config.PHOTO_CLASSES}  # shown -> class
+    chosen = st.multiselect(_("Classes"), list(kinds), default=list(kinds), key="lab_photo_classes")
+    classes = [kinds[name] for name in chosen]
     share_column, noise_column, head_column = st.columns(3)
     share = share_column.slider(_("Training photos used"), 5, 100, 100, 5, format="%d%%", key="lab_photo_share",
                                 help=_("A stratified sample of each chosen class's training photos."))
     noise = noise_column.slider(_("Label noise"), 0, 50, 0, 5, format="%d%%", key="lab_photo_noise",
                                 help=_("This share of the training labels is changed to another chosen class "
                                        "at random. Validation labels stay true."))
-    head = head_column.selectbox(_("Head"), list(HEADS), key="lab_photo_head",
-                                 format_func=lambda name: _(name).format(hidden=defaults.MLP_HIDDEN))
+    heads = {_(name).format(hidden=defaults.MLP_HIDDEN): hidden for name, hidden in HEADS.items()}
+    head = head_column.selectbox(_("Head"), list(heads), key="lab_photo_head")
     start = defaults.PHOTO_HEAD
     rate_column, epochs_column, decay_column, pace_column = st.columns(4)
     learning_rate = rate_column.number_input(_("Learning rate"), 0.0, 1.0, start.learning_rate, 1e-4, format="%.4f",
@@ -73,7 +74,7 @@ def photo_settings() -> None:
     if train_column.button(_("Train"), key="lab_photo_train", type="primary"):
         try:
             settings = LabHeadConfig(tuple(classes), share / 100, noise / 100, float(learning_rate), int(epochs),
-                                     float(weight_decay), HEADS[head]).checked()
+                                     float(weight_decay), heads[head]).checked()
             refused = lab_photo.start_photo_head(settings, pace)
         except (InputError, CheckpointError) as exc:
             st.error(_("Not started: {error}").format(error=exc))
@@ -163,7 +164,7 @@ def try_it(run: lab.LabRun) -> None:
         st.vega_lite_chart(charts.top_classes(shown_classes(top)), width="stretch")
     with shipped_column.container(border=True):
         st.markdown(f"**{PHOTO_MODEL}**")
-        answer_line("unsure" if analysis.unsure else analysis.prediction.label, analysis.top[0][1])
+        answer_line(N_("unsure") if analysis.unsure else analysis.prediction.label, analysis.top[0][1])
         st.vega_lite_chart(charts.top_classes(shown_classes(analysis.top)), width="stretch")
     if len(run.result.data.classes) < len(config.PHOTO_CLASSES):
         st.caption(_("Your head only knows the classes you chose: it must pick one of them, whatever the photo."))

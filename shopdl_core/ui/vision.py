@@ -22,16 +22,16 @@ SILHOUETTE_MODELS = registry.list_models("vision", registry.FASHION_MNIST, defau
 VISION_MODELS = (PHOTO_MODEL, *SILHOUETTE_MODELS)
 CARD_PICTURE_SIZE = 160
 MODEL_INPUT_DISPLAY = 168  # the 28 x 28 input shown 6x, pixels kept square (nearest)
-# Display names of the Fashion-MNIST classes (the photo classes are the catalogue's "kind" words).
-FASHION_NAMES = {name: name for name in (N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"),
-                                         N_("Sandal"), N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"))}
+# The Fashion-MNIST classes, marked for the catalogue (the photo classes have the "photo class" context).
+FASHION_NAMES = (N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"), N_("Sandal"),
+                 N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"))
 
 
 def class_name(label: str) -> str:
     """A model's class label in the page's language: a photo kind or a Fashion-MNIST class."""
     if label in config.PHOTO_CLASSES:
         return pgettext("photo class", label)
-    return _(FASHION_NAMES[label]) if label in FASHION_NAMES else label
+    return _(label)  # a Fashion-MNIST class, or a word such as "unsure" marked with N_ where it is given
 
 
 def shown_classes(top) -> list[tuple[str, float]]:
@@ -86,12 +86,14 @@ def chosen_photo_bytes(prefix: str) -> bytes | None:
     """
     from shopdl_core.vision.preprocess import MAX_PIXELS
 
-    source = st.radio(_("Photo"), [N_("Pick a sample"), N_("Upload a photo")], format_func=_, key=f"{prefix}_source",
-                      horizontal=True)
-    if source == "Pick a sample":
-        samples = sample_photos()
+    # Options in the page's language rather than a format_func: AppTest replays a widget's
+    # value through str(), so a translated display of an English value would not round-trip.
+    pick = _("Pick a sample")
+    source = st.radio(_("Photo"), [pick, _("Upload a photo")], key=f"{prefix}_source", horizontal=True)
+    if source == pick:
+        samples = {sample_name(label): path for label, path in sample_photos().items()}
         sample = st.selectbox(_("Sample (real photos the models were not trained on)"), list(samples),
-                              format_func=sample_name, key=f"{prefix}_sample")
+                              key=f"{prefix}_sample")
         with open(samples[sample], "rb") as sample_file:
             return sample_file.read()
     upload = st.file_uploader(
