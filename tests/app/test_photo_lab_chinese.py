@@ -122,3 +122,10 @@ def test_model_lab_in_chinese_before_and_after_training():
     finish(at, lab.RECSYS)
     assert not at.exception and any(s.value.startswith("训练完成：5 / 5 轮") for s in at.success)
     assert english_words(at) == set()
+
+
+def test_refused_lab_settings_are_explained_in_chinese():
+    at = open_page("app_pages/lab.py")
+    at.multiselect(key="lab_photo_classes").set_value(["连衣裙"])
+    at.button(key="lab_photo_train").click().run()
+    assert not at.exception and at.error[0].value == "未开始：请至少选择两个类别：分类器需要有可区分的东西。"
