@@ -96,7 +96,7 @@ def analyse_photo(data: bytes | DecodedPhoto, model: TrainedVisionModel, *,
     """Everything the pages show about one photo. ``data``: the file's bytes (checked by their
     content; InputError for anything that is not a photo), or a photo already decoded.
     ``prediction``: PhotoCNN's answer when the caller already has it (a cache)."""
-    photo = data if isinstance(data, DecodedPhoto) else decode_photo(data, name="This file")
+    photo = data if isinstance(data, DecodedPhoto) else decode_photo(data, name=_("This file"))
     prediction = prediction or classify_photos(model, [photo])[0]
     known = not prediction.unsure
     heat_map = None

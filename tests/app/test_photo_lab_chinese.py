@@ -129,3 +129,10 @@ def test_refused_lab_settings_are_explained_in_chinese():
     at.multiselect(key="lab_photo_classes").set_value(["连衣裙"])
     at.button(key="lab_photo_train").click().run()
     assert not at.exception and at.error[0].value == "未开始：请至少选择两个类别：分类器需要有可区分的东西。"
+
+
+def test_a_bad_upload_is_refused_in_chinese():
+    at = open_page("app_pages/images.py")
+    at.radio(key="image_source").set_value("上传照片").run()
+    at.file_uploader(key="image_upload").upload("empty.png", b"", "image/png").run()
+    assert not at.exception and at.error[0].value.startswith("这个文件是空的（0 字节）")
