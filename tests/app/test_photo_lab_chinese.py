@@ -17,9 +17,9 @@ from shopdl_core.ui import lab
 from tests.app.test_shop_page import ALLOWED_LATIN, latin_words, open_shop, visible_texts
 
 # Beyond the shop's list: the networks and method names these pages teach, metric names, units,
-# file types and the upload widget's size unit.
-PAGE_LATIN = ALLOWED_LATIN | {"EfficientNet-Lite", "Grad-CAM", "MLP", "RMSE", "logits", "precision", "ECE",
-                              "PNG", "JPEG", "WebP", "min", "k", "T"}
+# and file types.
+PAGE_LATIN = ALLOWED_LATIN | {"EfficientNet-Lite", "Grad-CAM", "RMSE", "logits", "precision",
+                              "PNG", "JPEG", "WebP"}
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +136,18 @@ def test_a_bad_upload_is_refused_in_chinese():
     at.radio(key="image_source").set_value("上传照片").run()
     at.file_uploader(key="image_upload").upload("empty.png", b"", "image/png").run()
     assert not at.exception and at.error[0].value.startswith("这个文件是空的（0 字节）")
+
+
+def test_every_class_colour_and_department_these_pages_show_has_its_chinese():
+    from shopdl_core import catalog, config
+    from shopdl_core.i18n import pgettext
+    from shopdl_core.ui.vision import FASHION_NAMES, class_name
+
+    set_language("zh")
+    assert set(FASHION_NAMES) == set(config.FASHION_CLASSES)
+    for label in (*config.PHOTO_CLASSES, *config.FASHION_CLASSES):
+        assert latin_words([class_name(label)]) == set(), label
+    for colour in catalog.COLOURS:
+        assert latin_words([pgettext("photo colour", colour)]) == set(), colour
+    for department in set(config.PHOTO_CLASS_DEPARTMENT.values()):
+        assert latin_words([pgettext("department", department)]) == set(), department
