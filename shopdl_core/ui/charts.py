@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Sequence
 
+from shopdl_core.i18n import N_, _
+
 Spec = dict[str, Any]
 ORANGE = "#c2410c"  # the theme's primary colour
 BLUE = "#2563eb"
@@ -34,14 +36,15 @@ def chart(rows: Iterable[dict[str, Any]], *, height: int, **spec: Any) -> Spec:
 
 def top_classes(top: Sequence[tuple[str, float]]) -> Spec:
     """The top classes' probabilities as bars, each labelled with its percentage."""
-    x = field("probability", "quantitative", scale={"domain": [0, 1]}, axis={"format": "%"})
+    x = field("probability", "quantitative", scale={"domain": [0, 1]}, axis={"format": "%"}, title=_("probability"))
     y = field("class", sort="-x", title=None, axis={"labelOverlap": False, "labelFontSize": 12})
     return chart(
         ({"class": name, "probability": float(p)} for name, p in top), height=44 * len(top),
         encoding={"x": x, "y": y},
         layer=[
             {"mark": {"type": "bar", "color": ORANGE},
-             "encoding": {"tooltip": tooltip("class", field("probability", "quantitative", format=".1%"))}},
+             "encoding": {"tooltip": tooltip(field("class", title=_("class")),
+                                             field("probability", "quantitative", format=".1%", title=_("probability")))}},
             {"mark": {"type": "text", "align": "left", "dx": 4, "color": INK},
              "encoding": {"text": field("probability", "quantitative", format=".1%")}},
         ],
@@ -53,9 +56,10 @@ def per_class_accuracy(accuracy: dict[str, float]) -> Spec:
         ({"class": name, "accuracy": float(value)} for name, value in accuracy.items()), height=280,
         mark={"type": "bar", "color": ORANGE},
         encoding={
-            "x": field("accuracy", "quantitative", scale={"domain": [0, 1]}, axis={"format": "%"}),
+            "x": field("accuracy", "quantitative", scale={"domain": [0, 1]}, axis={"format": "%"}, title=_("accuracy")),
             "y": field("class", sort=list(accuracy), title=None),
-            "tooltip": tooltip("class", field("accuracy", "quantitative", format=".1%")),
+            "tooltip": tooltip(field("class", title=_("class")),
+                               field("accuracy", "quantitative", format=".1%", title=_("accuracy"))),
         },
     )
 
@@ -68,13 +72,16 @@ def confusion(counts: Sequence[Sequence[int]], class_names: Sequence[str]) -> Sp
     return chart(
         rows, height=360,
         encoding={
-            "x": field("predicted class", sort=order, axis={"labelAngle": -40, "labelOverlap": False}),
-            "y": field("true class", sort=order),
+            "x": field("predicted class", sort=order, axis={"labelAngle": -40, "labelOverlap": False},
+                       title=_("predicted class")),
+            "y": field("true class", sort=order, title=_("true class")),
         },
         layer=[
             {"mark": "rect", "encoding": {
                 "color": field("images", "quantitative", scale={"scheme": "oranges", "type": "symlog"}, legend=None),
-                "tooltip": tooltip("true class", "predicted class", field("images", "quantitative"))}},
+                "tooltip": tooltip(field("true class", title=_("true class")),
+                                   field("predicted class", title=_("predicted class")),
+                                   field("images", "quantitative", title=_("images")))}},
             {"mark": {"type": "text", "fontSize": 10}, "encoding": {
                 "text": field("images", "quantitative"),
                 "color": {"condition": {"test": "datum.images > 300", "value": "white"}, "value": INK}}},
@@ -177,33 +184,35 @@ def training_curves(rows: Iterable[dict[str, Any]], references: dict[str, float]
 
     ``rows`` have keys epoch, series and rmse; ``references`` maps a label to its RMSE.
     """
-    return epoch_curves(rows, "rmse", "RMSE (stars)", references)
+    return epoch_curves(rows, "rmse", _("RMSE (stars)"), references)
 
 
 # Every training chart colours a series the same way: "train" is always the blue line.
-SERIES_COLOURS = {"train": BLUE, "held out": ORANGE, "validation": ORANGE}
+SERIES_COLOURS = {N_("train"): BLUE, N_("held out"): ORANGE, N_("validation"): ORANGE}
 
 
 def epoch_curves(rows: Iterable[dict[str, Any]], value: str, title: str,
                  references: dict[str, float] | None = None, *, percent: bool = False) -> Spec:
     """One line per series (train, held out...) of ``value`` by epoch, with optional flat
     reference lines named in a legend of their own (a label drawn on the plot would sit on the
-    curve where it crosses them). ``rows`` have keys epoch, series and ``value``."""
-    rows = list(rows)
+    curve where it crosses them). ``rows`` have keys epoch, series and ``value``; the series
+    names are shown in the page's language."""
+    rows = [{**row, "series": _(row["series"])} for row in rows]
     number = ".0%" if percent else ".3f"
     axis = {"format": "%"} if percent else {}
     y = field(value, "quantitative", title=title, scale={"zero": False}, axis=axis)
-    series = [name for name in SERIES_COLOURS if any(row["series"] == name for row in rows)]
-    colour = field("series", title=None, scale={"domain": series, "range": [SERIES_COLOURS[n] for n in series]})
+    series = [_(name) for name in SERIES_COLOURS if any(row["series"] == _(name) for row in rows)]
+    colour = field("series", title=None, scale={"domain": series, "range": [colour for name, colour in SERIES_COLOURS.items() if _(name) in series]})
     layers = [{"mark": {"type": "line", "point": True}, "encoding": {
-        "x": field("epoch", "quantitative", axis={"tickMinStep": 1}), "y": y, "color": colour,
-        "tooltip": tooltip("series", field("epoch", "quantitative"), field(value, "quantitative", format=number))}}]
+        "x": field("epoch", "quantitative", axis={"tickMinStep": 1}, title=_("epoch")), "y": y, "color": colour,
+        "tooltip": tooltip(field("series", title=_("series")), field("epoch", "quantitative", title=_("epoch")),
+                           field(value, "quantitative", format=number, title=title))}}]
     if references:
         marks = [{"label": label, value: float(level)} for label, level in references.items()]
         layers.append({"data": {"values": marks}, "mark": {"type": "rule", "color": INK},
-                       "encoding": {"y": y, "strokeDash": field("label", title="for comparison",
+                       "encoding": {"y": y, "strokeDash": field("label", title=_("for comparison"),
                                                                 legend={"orient": "bottom"}),
-                                    "tooltip": tooltip("label")}})
+                                    "tooltip": tooltip(field("label", title=_("for comparison")))}})
     return chart(rows, height=300, layer=layers)
 
 
@@ -213,9 +222,9 @@ def scatter_map(rows: Iterable[dict[str, Any]], colour: str, label: str) -> Spec
         rows, height=380,
         mark={"type": "circle", "size": 70, "opacity": 0.8},
         encoding={
-            "x": field("x", "quantitative", title="component 1"),
-            "y": field("y", "quantitative", title="component 2"),
-            "color": field(colour),
-            "tooltip": tooltip(label, colour),
+            "x": field("x", "quantitative", title=_("component 1")),
+            "y": field("y", "quantitative", title=_("component 2")),
+            "color": field(colour, title=_(colour)),
+            "tooltip": tooltip(field(label, title=_(label)), field(colour, title=_(colour))),
         },
     )

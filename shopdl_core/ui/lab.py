@@ -24,11 +24,13 @@ import pandas as pd
 import streamlit as st
 
 from shopdl_core import catalog, lab_defaults
+from shopdl_core.i18n import N_, _, pgettext
 from shopdl_core.recsys.collaborative import UserKNN
 from shopdl_core.recsys.datasets import RatingTriples, holdout_split, synthetic_shop
 from shopdl_core.recsys.evaluation import evaluate_folds
 from shopdl_core.recsys.factorisation import FactorisationConfig, FittedFactorisation, train_factorisation
 from shopdl_core.recsys.metrics import rmse
+from shopdl_core.shop.catalogue import find_product
 from shopdl_core.ui import charts
 
 PHOTO, RECSYS = "photo", "recsys"
@@ -92,22 +94,28 @@ class LabRun:
 
     def outcome(self) -> str:
         done = len(self.epochs)
-        how = ("stopped: its browser tab was closed" if self.stop.tab_closed
-               else "stopped" if self.stop.is_set() and done < self.total_epochs else "finished")
-        return f"Training {how} after {done} of {self.total_epochs} epochs in {self.finished - self.started:.1f} s"
+        if self.stop.tab_closed:
+            how = _("Training stopped: its browser tab was closed after {done} of {total} epochs in {seconds:.1f} s")
+        elif self.stop.is_set() and done < self.total_epochs:
+            how = _("Training stopped after {done} of {total} epochs in {seconds:.1f} s")
+        else:
+            how = _("Training finished after {done} of {total} epochs in {seconds:.1f} s")
+        return how.format(done=done, total=self.total_epochs, seconds=self.finished - self.started)
 
 
 def run_settings(run: LabRun) -> str:
     """What this run was started with, in the page's words (the widgets may have moved since)."""
     s = run.settings
     if run.kind == PHOTO:
-        head = f"MLP ({s.hidden} hidden units)" if s.hidden else "linear"
-        noise = f", {s.label_noise:.0%} label noise" if s.label_noise else ""
-        what = (f"{len(s.classes)} classes, {s.train_share:.0%} of the training photos{noise}, {head} head, "
-                f"weight decay {s.weight_decay:g}")
+        head = _("MLP ({hidden} hidden units)").format(hidden=s.hidden) if s.hidden else _("linear")
+        noise = _(", {noise:.0%} label noise").format(noise=s.label_noise) if s.label_noise else ""
+        what = _("{classes} classes, {share:.0%} of the training photos{noise}, {head} head, "
+                 "weight decay {decay:g}").format(classes=len(s.classes), share=s.train_share, noise=noise,
+                                                  head=head, decay=s.weight_decay)
     else:
-        what = f"{s.factors} factors, λ {s.regularisation:g}"
-    return f"{what}, learning rate {s.learning_rate:g}, {s.epochs} epochs, pace {run.pace_s:g} s an epoch."
+        what = _("{factors} factors, λ {regularisation:g}").format(factors=s.factors, regularisation=s.regularisation)
+    return _("{what}, learning rate {rate:g}, {epochs} epochs, pace {pace:g} s an epoch.").format(
+        what=what, rate=s.learning_rate, epochs=s.epochs, pace=run.pace_s)
 
 
 class ServerRuns:
@@ -126,9 +134,10 @@ class ServerRuns:
                 self._running.append(run)
                 return None
             guesses = [s for s in (r.seconds_left() for r in self._running) if s is not None]
-        wait = f"about {max(1, round(min(guesses)))} s" if guesses else "a few seconds"
-        return (f"{self.limit} trainings are already running on this server (the limit keeps the other demos "
-                f"fast). The soonest should finish in {wait}: press Train again then.")
+        wait = _("about {seconds} s").format(seconds=max(1, round(min(guesses)))) if guesses else _("a few seconds")
+        return _("{limit} trainings are already running on this server (the limit keeps the other demos "
+                 "fast). The soonest should finish in {wait}: press Train again then.").format(limit=self.limit,
+                                                                                                wait=wait)
 
     def remove(self, run: LabRun) -> None:
         with self._lock:
@@ -196,7 +205,7 @@ def _work(run: LabRun, train: Callable[[LabRun], Any], runs: ServerRuns) -> None
     try:
         run.result = train(run)
     except Exception as exc:  # shown on the page; the slot must be freed whatever happens
-        run.error = f"Training failed: {exc}"
+        run.error = _("Training failed: {error}").format(error=exc)
     finally:
         run.finished = time.perf_counter()
         runs.remove(run)
@@ -207,8 +216,9 @@ def start_run(kind: str, settings: Any, train: Callable[[LabRun], Any], pace_s: 
     or the server is busy. ``settings`` must already be checked."""
     busy = running_run()
     if busy is not None:
-        which = "photo classifier" if busy.kind == PHOTO else "recommender"
-        return f"The {which} is still training in this session: stop it or let it finish first."
+        if busy.kind == PHOTO:
+            return _("The photo classifier is still training in this session: stop it or let it finish first.")
+        return _("The recommender is still training in this session: stop it or let it finish first.")
     run = LabRun(kind, settings, RunStop(_session_probe()), pace_s)
     runs = server_runs()
     refused = runs.try_add(run)
@@ -233,7 +243,7 @@ def reference_rmse() -> dict[str, float]:
     features = synthetic_shop(catalog.load_catalog()).item_features
     cf = evaluate_folds([(train, test)], method="cf", item_features=features).rmse
     baseline = train_factorisation(train, BASELINE).predict_pairs(test.shoppers, test.products)
-    return {f"user-CF {cf:.3f}": cf, f"baseline {rmse(test.ratings, baseline):.3f}": rmse(test.ratings, baseline)}
+    return {N_("user-CF {rmse:.3f}"): cf, N_("baseline {rmse:.3f}"): rmse(test.ratings, baseline)}
 
 
 def start_recommender(settings: FactorisationConfig, pace_s: float = 0.0) -> str | None:
@@ -258,7 +268,8 @@ def recommender_curves(run: LabRun) -> charts.Spec:
     rows = [row for m in chart_epochs(run.epochs)
             for row in ({"epoch": m.epoch, "series": "train", "rmse": m.train_rmse},
                         {"epoch": m.epoch, "series": "held out", "rmse": m.validation_rmse})]
-    return charts.training_curves(rows, reference_rmse())
+    references = {_(label).format(rmse=value): value for label, value in reference_rmse().items()}
+    return charts.training_curves(rows, references)
 
 
 def product_map(product_factors: np.ndarray) -> charts.Spec:
@@ -266,20 +277,20 @@ def product_map(product_factors: np.ndarray) -> charts.Spec:
     products = catalog.load_catalog()
     centred = product_factors - product_factors.mean(axis=0)
     if centred.shape[1] >= 2 and np.abs(centred).sum() > 0:
-        _, _, components = np.linalg.svd(centred, full_matrices=False)
+        _u, _s, components = np.linalg.svd(centred, full_matrices=False)
         points = centred @ components[:2].T
     else:  # one factor (or none): nothing to project
         points = np.c_[centred[:, :1] if centred.shape[1] else np.zeros((len(centred), 1)), np.zeros(len(centred))]
-    rows = [{"x": float(x), "y": float(y), "product": name, "category": category}
-            for (x, y), name, category in zip(points, products["name"], products["category"])]
-    return charts.scatter_map(rows, "category", "product")
+    rows = [{"x": float(x), "y": float(y), "product": find_product(pid).name(), "category": pgettext("photo class", kind)}
+            for (x, y), pid, kind in zip(points, products["product_id"], products["category"])]
+    return charts.scatter_map(rows, N_("category"), N_("product"))
 
 
 SHOWN_PRODUCTS = 5
 
 
 def shop_shopper_names() -> list[str]:
-    return [f"Shopper {number}" for number in range(1, shop_split()[0].n_shoppers + 1)]
+    return [_("Shopper {number}").format(number=number) for number in range(1, shop_split()[0].n_shoppers + 1)]
 
 
 @st.cache_resource(show_spinner="Fitting user-CF on the synthetic shop…")
@@ -290,17 +301,17 @@ def shop_user_knn() -> UserKNN:
 def shopper_lists(fitted: FittedFactorisation, shopper: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The top products by the learned model and by user-CF for one shopper of the synthetic
     shop, among the products that shopper did not rate in the training part."""
-    train, _ = shop_split()
+    train = shop_split()[0]
     products = np.flatnonzero(train.to_matrix()[shopper] == 0)
     shoppers = np.full(len(products), shopper)
-    names = catalog.load_catalog()["name"].to_numpy()
+    names = np.array([find_product(pid).name() for pid in catalog.load_catalog()["product_id"]])
     collaborative = shop_user_knn().predict_pairs(shoppers, products)
 
     def table(scores: np.ndarray, note: np.ndarray | None = None) -> pd.DataFrame:
         order = np.argsort(-scores, kind="stable")[:SHOWN_PRODUCTS]
-        frame = pd.DataFrame({"product": names[products[order]], "predicted stars": scores[order].round(2)})
+        frame = pd.DataFrame({_("product"): names[products[order]], _("predicted stars"): scores[order].round(2)})
         if note is not None:
-            frame["from neighbours"] = np.where(note[order], "yes", "no: the shopper's mean")
+            frame[_("from neighbours")] = np.where(note[order], _("yes"), _("no: the shopper's mean"))
         return frame
 
     return (table(fitted.predict_pairs(shoppers, products)),

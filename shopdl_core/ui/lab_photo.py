@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from shopdl_core.i18n import _
 from shopdl_core.ui import charts
 from shopdl_core.ui.lab import PHOTO, LabRun, chart_epochs, paced_append, start_run
 from shopdl_core.vision.lab_head import LabFeatures, LabHead, LabHeadConfig, fit, load_lab_features, prepare_lab_data
@@ -45,5 +46,5 @@ def photo_curves(run: LabRun) -> tuple[charts.Spec, charts.Spec]:
     accuracy = [row for e in epochs
                 for row in ({"epoch": e.epoch, "series": "train", "accuracy": e.train_accuracy},
                             {"epoch": e.epoch, "series": "validation", "accuracy": e.validation_accuracy})]
-    return (charts.epoch_curves(loss, "loss", "cross-entropy loss"),
-            charts.epoch_curves(accuracy, "accuracy", "accuracy", percent=True))
+    return (charts.epoch_curves(loss, "loss", _("cross-entropy loss")),
+            charts.epoch_curves(accuracy, "accuracy", _("accuracy"), percent=True))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from shopdl_core import catalog
 from shopdl_core.errors import CheckpointError, InputError
+from shopdl_core.i18n import _
 from shopdl_core.search.engine import DEFAULT_TOP_K, PhotoSearch, load_catalogue_search, search_catalogue
 from shopdl_core.ui.vision import PHOTO_MODEL, load_vision_model, similar_product_cards
 
@@ -21,8 +22,8 @@ def load_catalogue_search_shared() -> PhotoSearch:
 
 def search_box(key: str = "image_search") -> None:
     """A search box; a query is answered with the best-matching catalogue products as cards."""
-    query = st.text_input("Search the shop by words, in English or Chinese", key=key,
-                          placeholder="a red summer dress · 运动鞋 · something warm for winter")
+    query = st.text_input(_("Search the shop by words, in English or Chinese"), key=key,
+                          placeholder=_("a red summer dress · 运动鞋 · something warm for winter"))
     if not query:
         return
     try:

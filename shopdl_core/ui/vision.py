@@ -10,6 +10,8 @@ import streamlit as st
 from PIL import Image
 
 from shopdl_core import catalog, config, registry
+from shopdl_core.i18n import N_, _, pgettext
+from shopdl_core.shop.catalogue import find_product
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import build_shared_model, shared_device
 from shopdl_core.vision.analyse import PhotoAnalysis, analyse_photo
@@ -20,6 +22,21 @@ SILHOUETTE_MODELS = registry.list_models("vision", registry.FASHION_MNIST, defau
 VISION_MODELS = (PHOTO_MODEL, *SILHOUETTE_MODELS)
 CARD_PICTURE_SIZE = 160
 MODEL_INPUT_DISPLAY = 168  # the 28 x 28 input shown 6x, pixels kept square (nearest)
+# The Fashion-MNIST classes, marked for the catalogue (the photo classes have the "photo class" context).
+FASHION_NAMES = (N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"), N_("Sandal"),
+                 N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"))
+
+
+def class_name(label: str) -> str:
+    """A model's class label in the page's language: a photo kind or a Fashion-MNIST class."""
+    if label in config.PHOTO_CLASSES:
+        return pgettext("photo class", label)
+    return _(label)  # a Fashion-MNIST class, or a word such as "unsure" marked with N_ where it is given
+
+
+def shown_classes(top) -> list[tuple[str, float]]:
+    """(class, probability) pairs with the classes' display names, for a chart."""
+    return [(class_name(label), probability) for label, probability in top]
 
 
 @st.cache_resource(show_spinner="Loading the image model…")
@@ -69,22 +86,35 @@ def chosen_photo_bytes(prefix: str) -> bytes | None:
     """
     from shopdl_core.vision.preprocess import MAX_PIXELS
 
-    source = st.radio("Photo", ["Pick a sample", "Upload a photo"], key=f"{prefix}_source", horizontal=True)
-    if source == "Pick a sample":
-        samples = sample_photos()
-        sample = st.selectbox("Sample (real photos the models were not trained on)", list(samples),
+    # Options in the page's language rather than a format_func: AppTest replays a widget's
+    # value through str(), so a translated display of an English value would not round-trip.
+    pick = _("Pick a sample")
+    source = st.radio(_("Photo"), [pick, _("Upload a photo")], key=f"{prefix}_source", horizontal=True)
+    if source == pick:
+        samples = {sample_name(label): path for label, path in sample_photos().items()}
+        sample = st.selectbox(_("Sample (real photos the models were not trained on)"), list(samples),
                               key=f"{prefix}_sample")
         with open(samples[sample], "rb") as sample_file:
             return sample_file.read()
     upload = st.file_uploader(
-        "Product photo", type=["png", "jpg", "jpeg", "webp"], key=f"{prefix}_upload",
-        help=f"PNG, JPEG or WebP, at least 16 x 16 and at most {MAX_PIXELS // 1_000_000} megapixels; "
-             f"one garment of these kinds: {', '.join(config.PHOTO_CLASSES)}.",
+        _("Product photo"), type=["png", "jpg", "jpeg", "webp"], key=f"{prefix}_upload",
+        help=_("PNG, JPEG or WebP, at least 16 x 16 and at most {megapixels} megapixels; one garment of these "
+               "kinds: {kinds}.").format(megapixels=MAX_PIXELS // 1_000_000, kinds=kind_list()),
     )
     if upload is None:
-        st.info("Upload a photo of one garment (or pick a sample above).")
+        st.info(_("Upload a photo of one garment (or pick a sample above)."))
         return None
     return upload.getvalue()
+
+
+def sample_name(sample: str) -> str:
+    """A sample's label ("shoes 2") in the page's language."""
+    kind, _space, number = sample.rpartition(" ")
+    return f"{pgettext('photo class', kind)} {number}" if kind else sample
+
+
+def kind_list() -> str:
+    return _(", ").join(pgettext("photo class", kind) for kind in config.PHOTO_CLASSES)
 
 
 def model_input_picture(pixels: np.ndarray) -> Image.Image:
@@ -96,17 +126,17 @@ def answer_line(label: str, probability: float) -> None:
     """A model's answer in large type with its probability (names like "T-shirt/top" in full)."""
     from shopdl_core.ui.widgets import plain
 
-    st.caption("Its answer")
-    st.markdown(f"#### {plain(label)}")
-    st.caption(f"probability {probability:.0%}")
+    st.caption(_("Its answer"))
+    st.markdown(f"#### {plain(class_name(label))}")
+    st.caption(_("probability {probability:.0%}").format(probability=probability))
 
 
 def tag_badges(tags: tuple[str, ...]) -> None:
     category, department, colour, *rest = tags
     with st.container(horizontal=True):
-        st.badge(category, color="orange")
-        st.badge(department, color="blue")
-        st.badge(colour, color="gray")
+        st.badge(pgettext("photo class", category), color="orange")
+        st.badge(pgettext("department", department), color="blue")
+        st.badge(pgettext("photo colour", colour), color="gray")
         for tag in rest:
             st.badge(tag, icon=":material/help:", color="red")
 
@@ -119,14 +149,17 @@ def similar_product_cards(similar: pd.DataFrame, per_row: int = 6) -> None:
         for column, row in zip(st.columns(per_row), similar.iloc[start:start + per_row].itertuples()):
             with column.container(border=True):
                 st.image(catalog.product_picture_jpeg(row.product_id, CARD_PICTURE_SIZE), width="stretch")
-                st.markdown(f"**{plain(row.name)}**")
-                st.caption(f"€{row.price:.2f} · {row.category} · similarity {row.similarity:.2f}")
+                st.markdown(f"**{plain(find_product(row.product_id).name())}**")
+                st.caption(_("€{price:.2f} · {kind} · similarity {similarity:.2f}").format(
+                    price=row.price, kind=pgettext("photo class", row.category), similarity=row.similarity))
 
 
 @st.cache_data(show_spinner=False)
-def evaluation_charts(model_name: str) -> tuple[charts.Spec, charts.Spec]:
-    """The model's per-class accuracy and confusion matrix charts (fixed per checkpoint)."""
+def evaluation_charts(model_name: str, language: str) -> tuple[charts.Spec, charts.Spec]:
+    """The model's per-class accuracy and confusion matrix charts (fixed per checkpoint), with
+    class names in ``language`` (the current one: a parameter so each language is cached)."""
     trained = load_vision_model(model_name)
     metrics = trained.metrics
-    return (charts.per_class_accuracy(metrics["per_class_accuracy"]),
-            charts.confusion(metrics["confusion"], trained.class_names))
+    accuracy = {class_name(label): value for label, value in metrics["per_class_accuracy"].items()}
+    return (charts.per_class_accuracy(accuracy),
+            charts.confusion(metrics["confusion"], [class_name(label) for label in trained.class_names]))

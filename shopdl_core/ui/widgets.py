@@ -8,6 +8,8 @@ import re
 import streamlit as st
 
 from shopdl_core import catalog
+from shopdl_core.i18n import pgettext
+from shopdl_core.shop.catalogue import find_product
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
@@ -25,7 +27,8 @@ def render_product_card(product_id: str, headline: str, reasons: list[str] | tup
     product = catalog.load_catalog().loc[product_id]
     with st.container(border=True):
         st.image(catalog.product_picture_jpeg(product_id), width=112)
-        st.markdown(f"**{plain(product['name'])}**  \n{plain(product['category'])} · €{product['price']:.2f}")
+        kind = pgettext("photo class", product["category"])
+        st.markdown(f"**{plain(find_product(product_id).name())}**  \n{plain(kind)} · €{product['price']:.2f}")
         st.markdown(f"**{plain(headline)}**")
         for reason in reasons:
             st.caption(plain(reason))

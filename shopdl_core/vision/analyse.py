@@ -17,6 +17,7 @@ import pandas as pd
 from PIL import Image
 
 from shopdl_core.errors import InputError
+from shopdl_core.i18n import N_, _, pgettext
 from shopdl_core.vision.explain import grad_cam, heat_map_overlay
 from shopdl_core.vision.photo_eval import FAMILIAR_PERCENTILE
 from shopdl_core.vision.preprocess import DecodedPhoto, decode_photo, prepare_product_photo
@@ -24,7 +25,7 @@ from shopdl_core.vision.search import (UNSURE_BELOW, PhotoPrediction, classify_p
                                        predict_photos, similar_products)
 from shopdl_core.vision.trained import TrainedVisionModel
 
-NOT_CLOTHING = "This does not look like one of our ten kinds of clothing"
+NOT_CLOTHING = N_("This does not look like one of our ten kinds of clothing")
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,20 @@ class PhotoAnalysis:
 
 
 def explain_unsure(prediction: PhotoPrediction, familiar_above: float) -> str | None:
-    """Why the model will not name a kind, without its jargon; None when it names one."""
+    """Why the model will not name a kind, without its jargon, in the current language; None
+    when it names one."""
     if not prediction.unsure:
         return None
-    guess = f"Its best guess is {prediction.label} at {prediction.top(1)[0][1]:.0%}"
+    guess = _("Its best guess is {kind} at {probability:.0%}").format(
+        kind=pgettext("photo class", prediction.label), probability=prediction.top(1)[0][1])
     if prediction.unfamiliar:
         out_of = round(100 / FAMILIAR_PERCENTILE)  # 2.5 % below the threshold: 1 in 40
-        return (f"{guess}, but the photo looks unlike the photos it learned from: its closest match among "
-                f"them scores {prediction.familiarity:.2f} (1 would be the same photo), while {out_of - 1} in "
-                f"{out_of} real garment photos have a match of at least {familiar_above:.2f}.")
-    return f"{guess}; it names a kind only when it is at least {UNSURE_BELOW:.0%} sure."
+        return _("{guess}, but the photo looks unlike the photos it learned from: its closest match among "
+                 "them scores {familiarity:.2f} (1 would be the same photo), while {many} in {out_of} real "
+                 "garment photos have a match of at least {threshold:.2f}.").format(
+            guess=guess, familiarity=prediction.familiarity, many=out_of - 1, out_of=out_of,
+            threshold=familiar_above)
+    return _("{guess}; it names a kind only when it is at least {sure:.0%} sure.").format(guess=guess, sure=UNSURE_BELOW)
 
 
 def read_silhouettes(photo: DecodedPhoto, models: Sequence[TrainedVisionModel]) -> tuple[SilhouetteAnswer, ...]:
@@ -91,7 +96,7 @@ def analyse_photo(data: bytes | DecodedPhoto, model: TrainedVisionModel, *,
     """Everything the pages show about one photo. ``data``: the file's bytes (checked by their
     content; InputError for anything that is not a photo), or a photo already decoded.
     ``prediction``: PhotoCNN's answer when the caller already has it (a cache)."""
-    photo = data if isinstance(data, DecodedPhoto) else decode_photo(data, name="This file")
+    photo = data if isinstance(data, DecodedPhoto) else decode_photo(data, name=_("This file"))
     prediction = prediction or classify_photos(model, [photo])[0]
     known = not prediction.unsure
     heat_map = None

@@ -30,6 +30,7 @@ from torch import nn
 
 from shopdl_core import config
 from shopdl_core.errors import CheckpointError, InputError
+from shopdl_core.i18n import _
 from shopdl_core.metrics import confusion_matrix
 from shopdl_core.training import EpochReport, History, OnEpoch, StopSignal, Stopwatch, seeded, should_stop, take_step
 from shopdl_core.vision.efficientnet import EfficientNetLite0, load_imagenet_weights, model_inputs
@@ -102,21 +103,21 @@ class LabHeadConfig:
         """These settings, or InputError saying which one is out of range."""
         unknown = [name for name in self.classes if name not in config.PHOTO_CLASSES]
         if unknown:
-            raise InputError(f"Unknown classes: {', '.join(unknown)}.")
+            raise InputError(_("Unknown classes: {classes}.").format(classes=", ".join(unknown)))
         if len(set(self.classes)) < 2:
-            raise InputError("Choose at least two classes: a classifier needs something to tell apart.")
+            raise InputError(_("Choose at least two classes: a classifier needs something to tell apart."))
         if not 0.05 <= self.train_share <= 1.0:
-            raise InputError("The share of training photos must be between 5 % and 100 %.")
+            raise InputError(_("The share of training photos must be between 5 % and 100 %."))
         if not 0.0 <= self.label_noise <= 0.5:
-            raise InputError("Label noise must be between 0 % and 50 %.")
+            raise InputError(_("Label noise must be between 0 % and 50 %."))
         if not (np.isfinite(self.learning_rate) and 0.0 < self.learning_rate <= 1.0):
-            raise InputError("The learning rate must be above 0 and at most 1.")
+            raise InputError(_("The learning rate must be above 0 and at most 1."))
         if not 1 <= self.epochs <= MAX_EPOCHS:
-            raise InputError(f"Epochs must be between 1 and {MAX_EPOCHS}.")
+            raise InputError(_("Epochs must be between 1 and {most}.").format(most=MAX_EPOCHS))
         if not (np.isfinite(self.weight_decay) and 0.0 <= self.weight_decay <= 1.0):
-            raise InputError("Weight decay must be between 0 and 1.")
+            raise InputError(_("Weight decay must be between 0 and 1."))
         if not 0 <= self.hidden <= MAX_HIDDEN:
-            raise InputError(f"The hidden layer must have 0 (a linear head) to {MAX_HIDDEN} units.")
+            raise InputError(_("The hidden layer must have 0 (a linear head) to {most} units.").format(most=MAX_HIDDEN))
         return self
 
 

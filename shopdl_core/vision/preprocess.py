@@ -23,14 +23,15 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from shopdl_core.errors import InputError
+from shopdl_core.i18n import N_, _
 from shopdl_core.vision.colour import product_colour
 from shopdl_core.vision.data import IMAGE_SIZE
 
 # Decompression bombs: a few-KB PNG can declare 50,000 x 50,000 pixels (7.5 GB decoded).
 # The size is read from the header and checked before any pixel is decoded.
 MAX_PIXELS = 36_000_000  # 36 megapixels, e.g. 6000 x 6000
-_LIMIT = (f"the limit is {MAX_PIXELS // 1_000_000} megapixels (e.g. 6000 x 6000), which guards the "
-          "server against decompression bombs. Resize the photo and try again.")
+_LIMIT = N_("the limit is {megapixels} megapixels (e.g. 6000 x 6000), which guards the server against "
+             "decompression bombs. Resize the photo and try again.")  # translated where raised
 MIN_SIDE = 16  # pixels; below this there is no product to see
 # Formats Pillow may open: what shops and phones produce ("JPEG" also opens phones' MPO files).
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
@@ -65,22 +66,24 @@ class PreparedPhoto:
     inverted: bool  # True when the background was light (the usual shop photo)
 
 
+def _limit() -> str:
+    return _(_LIMIT).format(megapixels=MAX_PIXELS // 1_000_000)
+
+
 def _decode(data: bytes, name: str) -> tuple[Image.Image, tuple[int, int]]:
     """Validated, upright first frame, decoded at a reduced size where the format allows."""
     if not data:
-        raise InputError(f"{name} is empty (0 bytes): choose a PNG, JPEG or WebP photo.")
+        raise InputError(_("{name} is empty (0 bytes): choose a PNG, JPEG or WebP photo.").format(name=name))
     try:
         image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise InputError(
-                f"{name} is {width:,} x {height:,} pixels ({width * height / 1e6:,.0f} megapixels); {_LIMIT}"
-            )
+            raise InputError(_("{name} is {width:,} x {height:,} pixels ({megapixels:,.0f} megapixels); {limit}").format(
+                name=name, width=width, height=height, megapixels=width * height / 1e6, limit=_limit()))
         if min(width, height) < MIN_SIDE:
-            raise InputError(
-                f"{name} is only {width} x {height} pixels: too small to show a product. "
-                f"Use a photo at least {MIN_SIDE} x {MIN_SIDE} pixels."
-            )
+            raise InputError(_("{name} is only {width} x {height} pixels: too small to show a product. Use a photo "
+                               "at least {side} x {side} pixels.").format(name=name, width=width, height=height,
+                                                                          side=MIN_SIDE))
         # JPEG can decode at 1/2, 1/4 or 1/8 scale directly: a large photo then costs a
         # fraction of the time. Animated files decode their first frame (the current one).
         image.draft(None, (WORK_SIZE, WORK_SIZE))
@@ -89,17 +92,15 @@ def _decode(data: bytes, name: str) -> tuple[Image.Image, tuple[int, int]]:
     except InputError:
         raise  # a ValueError too: keep it from the decoding handler below
     except UnidentifiedImageError as exc:
-        raise InputError(
-            f"{name} is not an image Pillow can read: the content is not a PNG, JPEG, WebP, GIF, "
-            "BMP or TIFF picture, whatever its name says."
-        ) from exc
+        raise InputError(_("{name} is not an image Pillow can read: the content is not a PNG, JPEG, WebP, GIF, "
+                           "BMP or TIFF picture, whatever its name says.").format(name=name)) from exc
     except Image.DecompressionBombError as exc:
         # Pillow itself refuses sizes far above MAX_PIXELS while reading the header.
-        raise InputError(f"{name} declares far more pixels than any photo; {_LIMIT}") from exc
+        raise InputError(_("{name} declares far more pixels than any photo; {limit}").format(
+            name=name, limit=_limit())) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise InputError(
-            f"{name} could not be decoded ({exc}): the file is truncated or damaged. Export it again."
-        ) from exc
+        raise InputError(_("{name} could not be decoded ({error}): the file is truncated or damaged. "
+                           "Export it again.").format(name=name, error=exc)) from exc
 
 
 def _colour_and_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:
