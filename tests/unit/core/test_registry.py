@@ -49,7 +49,6 @@ def test_every_entry_names_code_that_exists_and_builds_its_network():
             assert callable(registry.resolve(getattr(entry, field))), (entry.name, field)
         assert registry.default_training(entry.name).seed == config.SEED
     assert [e.name for e in registry.MODELS if e.pretrained_encoder] == ["MultilingualE5"]
-    assert isinstance(registry.build_model("MultilingualE5"), nn.Module)
     assert isinstance(registry.build_model("SeedCNN"), nn.Module)
     assert isinstance(registry.build_model("ReviewRNN", {"vocab_size": 30}), nn.Module)
     with pytest.raises(ValueError, match="module:attribute"):

