@@ -15,10 +15,10 @@ from shopdl_core.shop.reviews import reviews_for
 from tests.conftest import APP_TIMEOUT_S, REPO_DIR
 
 # Latin words allowed on a Chinese page: model and brand names, units, file and device names,
-# the licence (CC0 -> "CC"), and the data set and photographer named in the model cards.
+# the licence (CC0), and the data set and photographer named in the model cards.
 ALLOWED_LATIN = {"ShopDL", "PhotoCNN", "AttentionRNN", "ReviewRNN", "SeedCNN", "ProductCNN", "CNN", "RNN", "CPU",
                  "CUDA", "MPS", "KB", "MB", "GB", "CC", "ImageNet", "Fashion-MNIST", "Grigorev",
-                 "MultilingualE5", "SnowNLP"}
+                 "MultilingualE5", "SnowNLP", "CC0"}
 
 
 def open_shop(**query: str) -> AppTest:
