@@ -17,7 +17,7 @@ class Demo:
 
 
 DEMOS: tuple[Demo, ...] = (
-    Demo("app_pages/recommend.py", "Recommendations", "🧭",
+    Demo("app_pages/recommend.py", "Recommender", "🧭",
          "Edit who rated what: collaborative, content, hybrid and learned models rank products and say why."),
     Demo("app_pages/images.py", "Product photos", "📷",
          "Upload a photo of a garment: a pretrained CNN fine-tuned on real photos names its kind, tags it, "

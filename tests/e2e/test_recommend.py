@@ -82,7 +82,7 @@ def test_keyboard_edit_changes_recommendations_and_survives_a_page_switch(page, 
 
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="How it works").click()
     wait_idle(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Recommendations").click()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Recommender").click()
     wait_idle(page)
     assert card_names(page) == after
     with page.expect_download() as download:
