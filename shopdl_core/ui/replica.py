@@ -12,6 +12,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from shopdl_core.i18n import _
+
 _CHECKED = "replica_notice_checked"
 
 
@@ -30,9 +32,6 @@ def notice_after_failover() -> None:
     context = get_script_run_ctx()
     if context is not None and lost_earlier_session(st.context.headers.get("Sec-Websocket-Protocol"),
                                                     context.session_id):
-        st.warning(
-            "The server you were on stopped, so this page reconnected to another one. Everything "
-            "works; what you changed before (edited ratings, an uploaded photo, a typed review) was "
-            "reset.",
-            icon="🔄",
-        )
+        st.warning(_("The server you were on stopped, so this page reconnected to another one. Everything "
+                     "works; what you changed before (edited ratings, an uploaded photo, a typed review) was "
+                     "reset."), icon="🔄")
