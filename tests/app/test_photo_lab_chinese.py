@@ -14,11 +14,12 @@ from PIL import Image
 
 from shopdl_core.i18n import set_language
 from shopdl_core.ui import lab
+from shopdl_core.vision.colour import PALETTE
 from tests.app.test_shop_page import ALLOWED_LATIN, latin_words, open_shop, visible_texts
 
 # Beyond the shop's list: the networks and method names these pages teach, metric names, units,
 # and file types.
-PAGE_LATIN = ALLOWED_LATIN | {"EfficientNet-Lite", "Grad-CAM", "RMSE", "logits", "precision",
+PAGE_LATIN = ALLOWED_LATIN | {"EfficientNet-Lite", "EfficientNet-Lite0", "Grad-CAM", "RMSE", "logits", "precision",
                               "PNG", "JPEG", "WebP"}
 
 
@@ -139,7 +140,7 @@ def test_a_bad_upload_is_refused_in_chinese():
 
 
 def test_every_class_colour_and_department_these_pages_show_has_its_chinese():
-    from shopdl_core import catalog, config
+    from shopdl_core import config
     from shopdl_core.i18n import pgettext
     from shopdl_core.ui.vision import FASHION_NAMES, class_name
 
@@ -147,7 +148,7 @@ def test_every_class_colour_and_department_these_pages_show_has_its_chinese():
     assert set(FASHION_NAMES) == set(config.FASHION_CLASSES)
     for label in (*config.PHOTO_CLASSES, *config.FASHION_CLASSES):
         assert latin_words([class_name(label)]) == set(), label
-    for colour in catalog.COLOURS:
+    for colour in PALETTE:
         assert latin_words([pgettext("photo colour", colour)]) == set(), colour
     for department in set(config.PHOTO_CLASS_DEPARTMENT.values()):
         assert latin_words([pgettext("department", department)]) == set(), department
