@@ -11,7 +11,7 @@ VIEWPORTS = {"laptop": (1440, 900), "phone": (390, 844)}
 PAGES = {"shop": "", "with_reviews": "&product=P001", "without_reviews": "&product=P025"}
 HEADINGS = {("en", "shop"): "ShopDL shop", ("zh", "shop"): "ShopDL 商店",
             ("en", "with_reviews"): "Black Everyday Dress", ("zh", "with_reviews"): "黑色日常连衣裙",
-            ("en", "without_reviews"): "Grey Evening Hat", ("zh", "without_reviews"): "灰色晚宴帽子"}
+            ("en", "without_reviews"): "White Evening Hat", ("zh", "without_reviews"): "白色晚宴帽子"}
 
 # Every picture fetched and no element still a grey placeholder (on a loaded machine the pictures
 # arrive well after the script run has finished).
