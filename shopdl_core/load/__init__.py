@@ -1,8 +1,8 @@
 """Load testing: run the app as a real server and drive many sessions over its own websocket protocol.
 
-``server`` starts and stops ``streamlit run app.py`` on loopback, ``session_client`` speaks
-Streamlit's protocol as a browser tab would (it reads Streamlit's protobuf messages, the one
-place outside ``ui`` that imports Streamlit), ``scenarios`` names the demo interactions and the lab training,
+``server`` starts and stops ``streamlit run app.py`` on loopback, ``shopdl_core.ui.session_client``
+speaks Streamlit's protocol as a browser tab would (it lives in ``ui``, the package's only
+Streamlit-aware code, since it reads Streamlit's protobuf messages), ``scenarios`` names the demo interactions and the lab training,
 ``trainings`` keeps lab trainings going during a bench, ``bench`` runs many sessions at once and
 ``cli`` adds ``python -m shopdl_core bench app``.
 """

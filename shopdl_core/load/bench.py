@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from shopdl_core.load import run_async
-from shopdl_core.load.session_client import RUN_TIMEOUT_S, AppSession, PageRun, SessionError
+from shopdl_core.ui.session_client import RUN_TIMEOUT_S, AppSession, PageRun, SessionError
 from shopdl_core.load.memory import PeakRssSampler, tree_rss_bytes
 from shopdl_core.load.scenarios import LAB_TRAINING, SCENARIOS, Scenario
 from shopdl_core.load.trainings import PAUSE_LIMIT_S, LabLog, LabSession

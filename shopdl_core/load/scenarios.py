@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shopdl_core.lab_defaults import RECOMMENDER
-from shopdl_core.load.session_client import PageRun
+from shopdl_core.ui.session_client import PageRun
 
 
 @dataclass(frozen=True)

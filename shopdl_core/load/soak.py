@@ -23,7 +23,7 @@ from pathlib import Path
 from shopdl_core import config
 from shopdl_core.load.memory import tree_rss_bytes
 from shopdl_core.load.scenarios import SCENARIOS
-from shopdl_core.load.session_client import AppSession, SessionError
+from shopdl_core.ui.session_client import AppSession, SessionError
 
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 

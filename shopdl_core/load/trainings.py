@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 from shopdl_core.load.scenarios import LabTraining
-from shopdl_core.load.session_client import AppSession, PageRun, SessionError
+from shopdl_core.ui.session_client import AppSession, PageRun, SessionError
 
 EPOCH_PROGRESS = re.compile(r"Epoch (\d+) of (\d+)")
 STOP_TIMEOUT_S = 30  # Stop is checked between epochs

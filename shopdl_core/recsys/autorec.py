@@ -30,10 +30,9 @@ from shopdl_core import config
 from shopdl_core.device import pick_device
 from shopdl_core.recsys.base import Explanation, Reason, Recommender, Summary
 from shopdl_core.recsys.datasets import RatingTriples, holdout_split
-from shopdl_core.recsys.factorisation import EpochMetrics
+from shopdl_core.recsys.factorisation import EpochMetrics, step_and_report
 from shopdl_core.recsys.ratings import MAX_RATING, MIN_RATING
 from shopdl_core.recsys.similarity import cosine_similarity_rows
-from shopdl_core.training import take_step
 
 BIAS_DAMPING = (10.0, 25.0)  # ridge strength of the shopper and the product biases (ratings' worth)
 VALIDATION_SHARE = 0.1
@@ -152,12 +151,8 @@ def train_autorec(train: RatingTriples, settings: AutoRecConfig = AutoRecConfig(
                 validation_rmse = float(((guess - held_ratings) ** 2).mean().sqrt())
             if validation_rmse < best[0]:  # the weights before this epoch's step made this guess
                 best = (validation_rmse, {name: p.detach().clone() for name, p in weights.items()})
-        metrics = EpochMetrics(epoch, float(loss.detach()), float((squared.detach() / n_ratings).sqrt()),
-                               validation_rmse)
-        take_step(optimiser, loss)
-        history.append(metrics)
-        if on_epoch is not None:
-            on_epoch(metrics)
+        history.append(step_and_report(optimiser, loss, epoch, float((squared.detach() / n_ratings).sqrt()),
+                                       validation_rmse, on_epoch))
         best_epoch = min(history, key=lambda m: m.validation_rmse).epoch if validation_rmse is not None else epoch
         if epoch >= MIN_EPOCHS and epoch - best_epoch >= PATIENCE:
             break

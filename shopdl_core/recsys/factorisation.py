@@ -66,6 +66,17 @@ class EpochMetrics:
     validation_rmse: float | None  # before the step too; None without validation ratings
 
 
+def step_and_report(optimiser: torch.optim.Optimizer, loss: torch.Tensor, epoch: int, train_rmse: float,
+                    validation_rmse: float | None, on_epoch: Callable[[EpochMetrics], None] | None) -> EpochMetrics:
+    """One full-batch epoch's end, shared by the learned recommenders: the report of the weights
+    before the step, then the step, then ``on_epoch``."""
+    metrics = EpochMetrics(epoch, float(loss.detach()), train_rmse, validation_rmse)
+    take_step(optimiser, loss)
+    if on_epoch is not None:
+        on_epoch(metrics)
+    return metrics
+
+
 @dataclass(frozen=True)
 class FittedFactorisation:
     """The learned parameters as NumPy arrays: picklable, so Streamlit can cache them."""
@@ -162,12 +173,8 @@ def train_factorisation(
             with torch.no_grad():
                 guess = (mean + predicted[held[0], held[1]]).clamp(MIN_RATING, MAX_RATING)
                 validation_rmse = float(((held[2] - guess) ** 2).mean().sqrt())
-        metrics = EpochMetrics(epoch, float(loss.detach()), float((squared.detach() / n_ratings).sqrt()),
-                               validation_rmse)
-        take_step(optimiser, loss)
-        history.append(metrics)
-        if on_epoch is not None:
-            on_epoch(metrics)
+        history.append(step_and_report(optimiser, loss, epoch, float((squared.detach() / n_ratings).sqrt()),
+                                       validation_rmse, on_epoch))
     arrays = {name: tensor.detach().cpu().numpy().astype(np.float64) for name, tensor in model.state_dict().items()}
     return FittedFactorisation(mean=mean, config=settings, history=tuple(history), **arrays)
 

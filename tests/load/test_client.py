@@ -5,7 +5,7 @@ import pytest
 from shopdl_core.__main__ import main
 from shopdl_core.load import run_async
 from shopdl_core.load.bench import percentile
-from shopdl_core.load.session_client import AppSession
+from shopdl_core.ui.session_client import AppSession
 from shopdl_core.load.scenarios import SCENARIOS
 from shopdl_core.load.server import running_app
 from shopdl_core.ui.demos import DEMOS

@@ -6,7 +6,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from shopdl_core.load import run_async
 from shopdl_core.load.trainings import PAUSE_LIMIT_S, LabLog
-from shopdl_core.load.session_client import AppSession
+from shopdl_core.ui.session_client import AppSession
 
 FRAGMENT = "fragment-1"
 

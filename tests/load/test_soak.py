@@ -6,7 +6,7 @@ from shopdl_core.__main__ import main
 from shopdl_core.load import run_async
 from shopdl_core.load.server import running_app
 from shopdl_core.load.soak import SoakReport, SoakSettings, soak_photos
-from shopdl_core.load.session_client import AppSession
+from shopdl_core.ui.session_client import AppSession
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.NumberInput_pb2 import NumberInput
 from streamlit.proto.Slider_pb2 import Slider
 
-from shopdl_core.load.session_client import SessionError, describe, widget_state
+from shopdl_core.ui.session_client import SessionError, describe, widget_state
 
 
 def rendered(kind: str, **fields):

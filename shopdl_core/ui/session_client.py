@@ -25,7 +25,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from shopdl_core.load.elements import RenderedElement, SessionError, describe, widget_state
+from shopdl_core.ui.session_elements import RenderedElement, SessionError, describe, widget_state
 
 RUN_TIMEOUT_S = 120  # a first run may load a model on a busy 2-core machine
 
