@@ -16,6 +16,7 @@ import torch
 
 from shopdl_core.checkpoints import load_checkpoint, restore_model
 from shopdl_core.errors import InputError
+from shopdl_core.i18n import _
 from shopdl_core.search.photo_index import PhotoIndex, catalogue_index, files_under, index_photo_files
 from shopdl_core.search.projection import PhotoTextProjection, build_projection
 from shopdl_core.search.train import project, projection_path
@@ -37,8 +38,8 @@ def check_query(query: str) -> str:
     if not isinstance(query, str) or not query.strip():
         raise InputError("Type what you are looking for, e.g. “a red summer dress” or “运动鞋”.")
     if len(query) > MAX_QUERY_CHARS:
-        raise InputError(f"A search is at most {MAX_QUERY_CHARS} characters; this one has {len(query):,}. "
-                         "Describe the product in a few words.")
+        raise InputError(_("A search is at most {limit} characters: describe the product in a few words.").format(
+            limit=MAX_QUERY_CHARS))
     return query.strip()
 
 

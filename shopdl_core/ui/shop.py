@@ -119,10 +119,6 @@ def search_box() -> list[str] | None:
                           placeholder=_("a red summer dress · 运动鞋 · something warm for winter"))
     if not query.strip():
         return None
-    if len(query) > MAX_QUERY_CHARS:
-        st.error(_("A search is at most {limit} characters: describe the product in a few words.").format(
-            limit=MAX_QUERY_CHARS))
-        return None
     try:
         result = search_catalogue(query, SEARCH_RESULTS, engine=load_catalogue_search_shared())
     except (InputError, CheckpointError) as exc:
