@@ -135,9 +135,9 @@ async def _check_same_results(session: AppSession, report: BenchReport, where: s
     """Warm up another server process: every input must give the first process's result."""
     report.check(await session.open(), f"{where}, home")
     for scenario in report.demos:
-        report.check(await session.open(scenario.url_path), f"{where}, open {scenario.demo}")
-        for index, values in enumerate(scenario.inputs):
-            run = await session.set_values(values)
+        report.check(await scenario.open(session), f"{where}, open {scenario.demo}")
+        for index in range(len(scenario.inputs)):
+            run = await scenario.act(session, index)
             expected = report.expected[(scenario.demo, index)]
             if report.check(run, f"{where}, {scenario.demo} input {index}") and scenario.result(run) != expected:
                 report.errors.append((f"{where}, {scenario.demo} input {index}",
@@ -161,10 +161,10 @@ async def _warm_up(session: AppSession, report: BenchReport) -> None:
 
 
 async def _record_expected_results(session: AppSession, scenario: Scenario, report: BenchReport) -> None:
-    report.check(await session.open(scenario.url_path), f"warm-up, open {scenario.demo}")
-    for index, values in enumerate(scenario.inputs):
+    report.check(await scenario.open(session), f"warm-up, open {scenario.demo}")
+    for index in range(len(scenario.inputs)):
         where = f"warm-up, {scenario.demo} input {index}"
-        run = await session.set_values(values)
+        run = await scenario.act(session, index)
         result = scenario.result(run)
         if report.check(run, where) and not result:
             report.errors.append((where, f"no {'/'.join(scenario.result_kinds)} result rendered"))
@@ -181,15 +181,17 @@ async def _run_session(index: int, report: BenchReport, deadline: float) -> None
             await _think(rng, settings.think_s)
             report.check(await session.open(), f"session {index}, home")
             visit = index
+            actions: Counter[str] = Counter()  # per demo: its inputs in order (a like, then its undoing)
             while time.monotonic() < deadline:
                 scenario = demos[visit % len(demos)]
-                input_index = (visit // len(demos)) % len(scenario.inputs)
+                input_index = actions[scenario.demo] % len(scenario.inputs)
+                actions[scenario.demo] += 1
                 where = f"session {index}, {scenario.demo} input {input_index}"
-                run = await session.open(scenario.url_path)
+                run = await scenario.open(session)
                 report.open_seconds.append(run.seconds)
                 report.check(run, where)
                 await _think(rng, settings.think_s)
-                run = await session.set_values(scenario.inputs[input_index])
+                run = await scenario.act(session, input_index)
                 report.action_seconds[scenario.demo].append(run.seconds)
                 report.interactions[scenario.demo] += 1
                 expected = report.expected[(scenario.demo, input_index)]

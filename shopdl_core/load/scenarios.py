@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shopdl_core.lab_defaults import RECOMMENDER
-from shopdl_core.ui.session_client import PageRun
+from shopdl_core.ui.session_client import AppSession, PageRun
 
 
 @dataclass(frozen=True)
@@ -20,9 +20,26 @@ class Scenario:
     url_path: str  # the page's url path in the app (Streamlit's default: the file's stem)
     inputs: tuple[dict[str, object], ...]  # widget values by user key, one action each
     result_kinds: tuple[str, ...]
+    query: str = ""  # the link's query string the page opens with, e.g. "product=P001"
+    clicks: tuple[str | None, ...] = ()  # per input, the key of a button pressed in the same rerun
+    # Only the texts after the heading that reads this: what comes before it depends on the
+    # session's own history (the shop's "Recommended for you" follows each visitor's likes).
+    result_after: str | None = None
+
+    async def open(self, session: AppSession) -> PageRun:
+        return await session.open(self.url_path, query=self.query)
+
+    async def act(self, session: AppSession, index: int) -> PageRun:
+        click = self.clicks[index] if self.clicks else None
+        return await session.set_values(self.inputs[index], click=click)
 
     def result(self, run: PageRun) -> tuple[str, ...]:
-        return tuple(run.texts(*self.result_kinds))
+        elements = [element for element in run.elements if not element.in_sidebar]
+        if self.result_after is not None:
+            starts = [position for position, element in enumerate(elements)
+                      if element.kind == "heading" and self.result_after in element.text]
+            elements = elements[starts[0] + 1:] if starts else []
+        return tuple(element.text for element in elements if element.kind in self.result_kinds)
 
 
 SCENARIOS: tuple[Scenario, ...] = (
@@ -34,7 +51,20 @@ SCENARIOS: tuple[Scenario, ...] = (
         # Each input sets both widgets: a session keeps its widgets' values from one input to the next.
         inputs=({"shop_search": "红色连衣裙", "shop_kinds": []}, {"shop_search": "a black hat", "shop_kinds": []},
                 {"shop_search": "", "shop_kinds": ["dress"]}),
-        # Captions are markdown: the cards' prices and reasons, the search note, the count.
+        # Captions are markdown: the cards' prices, the search note, the count. "Recommended for
+        # you" above the grid follows the session's likes (scenario shop-likes), so it is not compared.
+        result_kinds=("markdown",),
+        result_after="All products",
+    ),
+    Scenario(
+        demo="shop-likes",
+        url_path="",
+        query="product=P003",  # a dress with reviews: the product page, opened by its link
+        # Like it, then take the like back, so every visit finds the page as the last one left it.
+        inputs=({}, {}),
+        clicks=("shop_like", "shop_unlike"),
+        # Tags, "Looks like this", "also liked" and the reviews with their verdicts: the same for
+        # every visitor.
         result_kinds=("markdown",),
     ),
     Scenario(

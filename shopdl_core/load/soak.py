@@ -66,7 +66,7 @@ def soak_photos() -> list[Path]:
 async def run_soak(settings: SoakSettings) -> SoakReport:
     report = SoakReport(settings)
     photos = [(path.name, path.read_bytes()) for path in soak_photos()]
-    inputs = {scenario.url_path: scenario.inputs for scenario in SCENARIOS}
+    inputs = {scenario.demo: scenario.inputs for scenario in SCENARIOS}
     started = time.monotonic()
     report.rss.append((0, 0.0, tree_rss_bytes(settings.pid)))
     open_now = 0
@@ -101,7 +101,7 @@ async def _one_visit(index, rng, photos, inputs, report: SoakReport) -> None:
     async with AppSession(report.settings.url) as session:
         check(await session.open(), "home")
         steps = [
-            ("recommend", lambda: session.set_values(rng.choice(inputs["recommend"]))),
+            ("recommend", lambda: session.set_values(rng.choice(inputs["recommendations"]))),
             ("images", lambda: _upload(session, rng.choice(photos))),
             ("reviews", lambda: session.set_values(rng.choice(inputs["reviews"]))),
         ]

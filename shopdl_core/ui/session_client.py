@@ -79,6 +79,7 @@ class AppSession:
         self._tree: _RunTree | None = None  # the page as the last run left it
         self._socket: ClientConnection | None = None
         self._page_hash = ""
+        self._query = ""  # the address bar's query string: sent with every run, as the browser does
         self._widget_states: dict[str, WidgetState] = {}  # what the browser would send back
         self._cached_messages: dict[str, ForwardMsg] = {}  # hash -> message, for ref_hash
 
@@ -90,8 +91,10 @@ class AppSession:
     async def __aexit__(self, *exc_info) -> None:
         await self._socket.close()
 
-    async def open(self, url_path: str = "") -> PageRun:
-        """Go to a page by its url path, as a deep link or a navigation click does."""
+    async def open(self, url_path: str = "", query: str = "") -> PageRun:
+        """Go to a page by its url path and query string ("product=P001"), as a deep link or a
+        navigation click does."""
+        self._query = query
         page_hash = self.pages.get(url_path, "")
         return await self._run(page_hash=page_hash, page_name="" if page_hash else url_path)
 
@@ -145,6 +148,7 @@ class AppSession:
         state.page_script_hash = page_hash
         state.page_name = page_name
         state.fragment_id = fragment_id
+        state.query_string = self._query
         state.is_auto_rerun = bool(fragment_id)
         state.widget_states.widgets.extend(self._widget_states.values())
         if trigger is not None:  # a click lasts one run, so it is not kept in _widget_states

@@ -7,6 +7,9 @@ The visitor's signals live in st.session_state (``signals.SIGNALS_KEY``); links 
 
 from __future__ import annotations
 
+import base64
+from functools import lru_cache
+
 import streamlit as st
 
 from shopdl_core.errors import CheckpointError, InputError
@@ -54,9 +57,25 @@ def cached_also_liked(product_id: str) -> list[ShopPick]:
     return also_liked(product_id)
 
 
+@lru_cache(maxsize=1)
+def shop_page() -> st.Page:
+    """The shop as a link target. A Page object spares st.page_link resolving the script's path on
+    disk for each of the 25 cards of every run; the title is the navigation's business (app.py)."""
+    return st.Page(SHOP_PAGE, url_path="shop")
+
+
 def product_link(product_id: str, label: str) -> None:
     """A real link (<a href="...?product=ID&lang=..">): opens here, in a new tab, or is copied."""
-    st.page_link(SHOP_PAGE, label=label, query_params={"product": product_id, "lang": current_language()})
+    st.page_link(shop_page(), label=label, query_params={"product": product_id, "lang": current_language()})
+
+
+@lru_cache(maxsize=1024)
+def card_picture_url(product_id: str) -> str:
+    """The card's picture as a data: URL, built once per product. Handed bytes, st.image would
+    decode the JPEG and hash it again on each run (a quarter of a storefront run's CPU, py-spy);
+    a URL goes to the browser as it is, and Streamlit's message cache sends it only once."""
+    jpeg = catalogue.picture_jpeg(product_id, CARD_PICTURE)
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
 
 
 def kind_label(kind: str) -> str:
@@ -85,11 +104,10 @@ def product_card(product_id: str, note: str | None = None) -> None:
     """A bordered card: picture, name (a link to the product), price, colour and kind."""
     product = catalogue.find_product(product_id)
     with st.container(border=True, width=CARD_WIDTH):
-        st.image(catalogue.picture_jpeg(product_id, CARD_PICTURE), width="stretch")
+        st.image(card_picture_url(product_id), width="stretch")
         product_link(product_id, product.name())
-        st.caption(f"€{product.price:.2f} · {colour_label(product.colour)} · {kind_label(product.kind)}")
-        if note:
-            st.caption(note)
+        facts = f"€{product.price:.2f} · {colour_label(product.colour)} · {kind_label(product.kind)}"
+        st.caption(f"{facts}  \n{note}" if note else facts)  # one element: each costs the run a message
 
 
 def card_rows(product_ids: list[str], notes: list[str] | None = None) -> None:
@@ -148,7 +166,8 @@ def recommended_section() -> None:
     st.header(_("Recommended for you"))
     if picks and picks[0].system == "popular":
         st.caption(_("You have not browsed yet, so these are the shop's most popular products "
-                     "(the best damped mean rating among {count} shoppers). Open, like or bag a product "
+                     "(the best average ratings among {count} shoppers; a product rated by only a few counts "
+                     "for less). Open, like or bag a product "
                      "and this list follows your taste.").format(count=shop_shoppers()))
     else:
         st.caption(_("From your signals: {views} viewed, {likes} liked, {bag} in the bag. "

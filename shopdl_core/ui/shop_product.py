@@ -11,7 +11,7 @@ from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.i18n import _, current_language, pgettext
 from shopdl_core.shop import catalogue
 from shopdl_core.shop.signals import visitor_ratings_row
-from shopdl_core.ui.shop import (SHOP_PAGE, card_rows, cached_also_liked, colour_label, give_signal, kind_label,
+from shopdl_core.ui.shop import (card_rows, cached_also_liked, colour_label, give_signal, kind_label, shop_page,
                                  pick_reason, take_back_signal, visitor_signals)
 from shopdl_core.ui.vision import PHOTO_MODEL, analysed_photo, load_vision_model, photo_digest
 from shopdl_core.vision.search import similar_products
@@ -21,7 +21,7 @@ NEIGHBOURS = 5  # one row of cards on a laptop
 
 
 def back_to_shop() -> None:
-    st.page_link(SHOP_PAGE, label=_("Back to the shop"), icon="⬅️", query_params={"lang": current_language()})
+    st.page_link(shop_page(), label=_("Back to the shop"), icon="⬅️", query_params={"lang": current_language()})
 
 
 def product_url(product_id: str) -> str:
