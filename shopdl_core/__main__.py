@@ -58,6 +58,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "startup": (LOAD, "cold start: from `streamlit run app.py` to the home page interactive"),
         "soak": (LOAD, "a day of demos: many short sessions come and go; memory over time"),
         "failover": (LOAD, "kill one of 2 app processes behind nginx during a load: what viewers see"),
+        "likes": (LOAD, "in Chromium: the time from a like to recommendations that follow it"),
         "lab": ("shopdl_core.lab_cli", "training time of the Model lab's experiments (page defaults)"),
         "gpu": ("shopdl_core.gpu_check", "the GPU check: predictions, training, speed and app tests against the CPU"),
     },

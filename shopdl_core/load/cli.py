@@ -76,6 +76,17 @@ def add_commands(targets: dict[str, argparse._SubParsersAction]) -> None:
     failover.add_argument("--shots", default="artifacts/failover", help="screenshot folder (default artifacts/failover)")
     failover.set_defaults(func=bench_failover)
 
+    likes = targets["bench"].add_parser(
+        "likes",
+        help="in Chromium: the time from a like to recommendations that follow it",
+        description="One visitor in headless Chromium opens products from the storefront, likes each and goes "
+                    "back to the shop; prints the median time of the like's run and of the updated "
+                    "recommendations. Needs Chromium (make browser).",
+    )
+    likes.add_argument("--likes", type=int, default=5, help="products to like (default 5)")
+    likes.add_argument("--url", help="an app already running on loopback; default: start one and stop it at the end")
+    likes.set_defaults(func=bench_likes_command)
+
     startup = targets["bench"].add_parser(
         "startup",
         help="cold start: from `streamlit run app.py` to the home page interactive in Chromium",
@@ -123,6 +134,20 @@ def bench_failover(args: argparse.Namespace) -> int:
         browser.close()
     print(format_failover(report), flush=True)
     return 0 if report.served_again_s is not None and not report.viewer_errors else 1
+
+
+def bench_likes_command(args: argparse.Namespace) -> int:
+    from shopdl_core.load.likes import bench_likes, format_likes
+
+    if args.likes < 1:
+        raise InputError("--likes must be at least 1")
+    if args.url is None:
+        with running_app() as app:
+            timings = bench_likes(app.url, args.likes)
+    else:
+        timings = bench_likes(_loopback_server(args.url, "--url").url, args.likes)
+    print(format_likes(timings), flush=True)
+    return 0
 
 
 def bench_startup_command(args: argparse.Namespace) -> int:

@@ -30,10 +30,12 @@ ASPECT_NAMES = {"fit": N_("Fit and size"), "quality": N_("Fabric and quality"), 
                 "comfort": N_("Comfort"), "price": N_("Price")}
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def score_texts(model_name: str, texts: tuple[str, ...]) -> list[ReviewScore]:
-    """The model's scores of ``texts``, cached by their content (a product's reviews, its sentences)."""
-    return load_text_model(model_name).score_many(list(texts))
+@st.cache_resource(max_entries=512, show_spinner=False)
+def score_texts(model_name: str, texts: tuple[str, ...]) -> tuple[ReviewScore, ...]:
+    """The model's scores of ``texts``, cached by their content (a product's reviews, its sentences).
+    Shared, not copied (cache_data would unpickle a copy on every run of every product page: an
+    eighth of its CPU, py-spy): the scores are frozen and no caller changes them."""
+    return tuple(load_text_model(model_name).score_many(list(texts)))
 
 
 def written_reviews(product_id: str) -> list[Review]:
