@@ -13,8 +13,9 @@ The reader, ``read_colour(rgb)``:
    ring (a garment that fills the frame touches the border, but it fills the middle more).
    Pixels within a background cluster's reach (its spread, clamped) are dropped.
 2. The garment's pixels are clustered with k-means (GARMENT_CLUSTERS) in CIELAB; each
-   cluster is named from the palette, and the name holding the largest share of the garment
-   names it: shading splits a plain garment into lighter and darker clusters of one name.
+   cluster is named from the palette, its share of the garment weighted by closeness to the
+   photo's middle (CENTRE_SIGMA). The largest cluster with its shades names the garment;
+   between navy and blue (denim's shades span both), the one holding more of it.
 3. "multicolour" when the garment is patterned: many sharp colour edges inside it
    (EDGE_DENSITY of neighbouring pixel pairs at least EDGE_DELTA_E apart) and a second name
    holding at least SECOND_SHARE of it.
@@ -83,7 +84,7 @@ _WHITE_POINT = np.array([0.95047, 1.0, 1.08883], dtype=np.float32)
 @dataclass(frozen=True)
 class ColourReading:
     name: str  # a PALETTE name
-    shares: dict[str, float]  # the garment's share of each plain name found in it, largest first
+    shares: dict[str, float]  # each plain name's centre-weighted share of the garment, largest first
     edge_density: float  # share of neighbouring garment pixel pairs across a sharp colour edge
     garment_share: float  # the share of the photo taken as garment
 
@@ -254,11 +255,9 @@ def read_colour(rgb: np.ndarray) -> ColourReading:
     patterned = edge_density >= BUSY or (
         edge_density >= EDGE_DENSITY and len(names) > 1 and shares[names[1]] >= SECOND_SHARE)
     name = MULTICOLOUR if patterned else _main_name(centres, counts)
-    if name in ("navy", "blue"):
-        # one hue at two lightnesses (denim's shades span both): the one holding more of it names it
+    if name in ("navy", "blue"):  # one hue at two lightnesses: the one holding more of the garment
         name = max(("navy", "blue"), key=lambda blue: shares.get(blue, 0.0))
-    return ColourReading(name=name, shares=shares,
-                         edge_density=edge_density, garment_share=float(mask.mean()))
+    return ColourReading(name=name, shares=shares, edge_density=edge_density, garment_share=float(mask.mean()))
 
 
 def product_colour(rgb: np.ndarray) -> str:
