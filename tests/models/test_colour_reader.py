@@ -1,9 +1,9 @@
 """The colour reader on the held-out half of the photos whose colour was labelled by eye.
 
-Measured on the shipped copies (assets/data/colour_labels/photos) when the reader was
-finished: 116 of 150 right = 0.773 (on the full-size originals: 0.787; before this reader,
-0.580). The floor sits 0.05 below the measured figure; the speed ceiling is 30 ms a photo of
-one thread's CPU time (measured: about 16 ms).
+Measured on the shipped copies (assets/data/colour_labels/photos) on 2026-12-02, after the
+dark-colour and centre-weight changes: 118 of 150 right = 0.787 (full-size originals: 123 =
+0.820; the reader before them: 0.773 and 0.787). The floor sits 0.05 below, rounded down; the
+speed ceiling is 30 ms a photo of one thread's CPU time (measured: about 17 ms).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from shopdl_core.vision.colour_eval import evaluate_colour_reader, load_colour_l
 
 pytestmark = pytest.mark.slow
 
-HELDOUT_ACCURACY_FLOOR = 0.72  # measured 0.773, margin 0.05
+HELDOUT_ACCURACY_FLOOR = 0.73  # measured 0.787, margin 0.05 rounded down
 MS_PER_PHOTO_CEILING = 30.0
 
 
