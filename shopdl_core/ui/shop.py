@@ -125,8 +125,10 @@ def filters() -> tuple[list[str], list[str], tuple[float, float]]:
                                      placeholder=_("All kinds"))
     colours = colours_column.multiselect(_("Colour"), catalogue.colours(), format_func=colour_label,
                                          key="shop_colours", placeholder=_("All colours"))
-    price = price_column.slider(_("Price (€)"), float(int(low)), float(int(high) + 1),
-                                (float(int(low)), float(int(high) + 1)), step=1.0, key="shop_price")
+    bounds = (float(int(low)), float(int(high) + 1))
+    if "shop_price" not in st.session_state:  # first run: the whole range (a default beside a kept
+        st.session_state["shop_price"] = bounds  # value would make Streamlit warn on every run)
+    price = price_column.slider(_("Price (€)"), *bounds, step=1.0, key="shop_price")
     return kinds, colours, price
 
 
