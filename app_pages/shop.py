@@ -5,7 +5,7 @@ import streamlit as st
 from shopdl_core.errors import InputError
 from shopdl_core.i18n import _
 from shopdl_core.shop import catalogue
-from shopdl_core.ui.shop import filters, grid, recommended_section, search_box
+from shopdl_core.ui.shop import all_products_section, recommended_section
 from shopdl_core.ui.shop_product import back_to_shop, looks_like, product_header, shoppers_also_liked
 from shopdl_core.ui.shop_reviews import reviews_section
 from shopdl_core.ui.widgets import plain
@@ -15,18 +15,7 @@ if requested is None:
     st.title(_("🛍️ ShopDL shop"))
     st.caption(_("Real photos of clothes, real reviews, and recommendations that follow what you browse."))
     recommended_section()
-    st.header(_("All products"))
-    found = search_box()
-    kinds, colours, price = filters()
-    try:
-        products = catalogue.filter_products(kinds, colours, price)
-    except InputError as exc:
-        st.error(str(exc))
-        products = []
-    if found is not None:
-        order = {product_id: rank for rank, product_id in enumerate(found)}
-        products = sorted((p for p in products if p.product_id in order), key=lambda p: order[p.product_id])
-    grid(products)
+    all_products_section()
 else:
     try:
         product = catalogue.find_product(requested)

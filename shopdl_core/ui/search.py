@@ -7,7 +7,7 @@ import streamlit as st
 from shopdl_core import catalog
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.i18n import _
-from shopdl_core.search.engine import DEFAULT_TOP_K, PhotoSearch, load_catalogue_search, search_catalogue
+from shopdl_core.search.engine import DEFAULT_TOP_K, PhotoSearch, SearchResult, load_catalogue_search, search_catalogue
 from shopdl_core.ui.vision import PHOTO_MODEL, load_vision_model, similar_product_cards
 
 
@@ -20,6 +20,14 @@ def load_catalogue_search_shared() -> PhotoSearch:
     return load_catalogue_search(trained=load_vision_model(PHOTO_MODEL), encoder=load_shared_text_encoder())
 
 
+@st.cache_resource(max_entries=512, show_spinner=False)
+def cached_search(query: str, top_k: int) -> SearchResult:
+    """A query's answer, shared by every visitor who types it: the catalogue does not change while
+    the server runs, so the text encoder reads each distinct query once. A refused query (too
+    long) raises every time: exceptions are not cached."""
+    return search_catalogue(query, top_k, engine=load_catalogue_search_shared())
+
+
 def search_box(key: str = "image_search") -> None:
     """A search box; a query is answered with the best-matching catalogue products as cards."""
     query = st.text_input(_("Search the shop by words, in English or Chinese"), key=key,
@@ -27,7 +35,7 @@ def search_box(key: str = "image_search") -> None:
     if not query:
         return
     try:
-        result = search_catalogue(query, DEFAULT_TOP_K, engine=load_catalogue_search_shared())
+        result = cached_search(query, DEFAULT_TOP_K)
     except (InputError, CheckpointError) as exc:
         st.error(str(exc))
         return

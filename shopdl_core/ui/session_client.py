@@ -99,14 +99,17 @@ class AppSession:
         return await self._run(page_hash=page_hash, page_name="" if page_hash else url_path)
 
     async def set_values(self, values: dict[str, object], click: str | None = None) -> PageRun:
-        """Set widgets (by user key) to these values and, optionally, click a button, in one rerun."""
+        """Set widgets (by user key) to these values and, optionally, click a button, in one rerun.
+        Like the browser, it reruns only their st.fragment when they all sit in the same one."""
         for user_key, value in values.items():
             widget = self.last_run.widget(user_key)
             self._widget_states[widget.widget_id] = widget_state(widget, value)
         trigger = None
         if click is not None:
             trigger = WidgetState(id=self.last_run.widget(click).widget_id, trigger_value=True)
-        return await self._run(page_hash=self._page_hash, trigger=trigger)
+        fragments = {self.last_run.widget(key).fragment_id for key in [*values, *([click] if click else [])]}
+        fragment_id = fragments.pop() if len(fragments) == 1 else ""
+        return await self._run(page_hash=self._page_hash, trigger=trigger, fragment_id=fragment_id)
 
     async def upload(self, user_key: str, file_name: str, data: bytes) -> PageRun:
         """Drop a file on a ``file_uploader``, as the browser does: ask for an upload URL over the
@@ -139,17 +142,17 @@ class AppSession:
 
     async def rerun_fragment(self, fragment_id: str) -> PageRun:
         """Rerun one fragment as the browser's timer for it does; the page keeps everything else."""
-        return await self._run(page_hash=self._page_hash, fragment_id=fragment_id)
+        return await self._run(page_hash=self._page_hash, fragment_id=fragment_id, timed=True)
 
     async def _run(self, page_hash: str, page_name: str = "", trigger: WidgetState | None = None,
-                   fragment_id: str = "") -> PageRun:
+                   fragment_id: str = "", timed: bool = False) -> PageRun:
         request = BackMsg()
         state = request.rerun_script
         state.page_script_hash = page_hash
         state.page_name = page_name
         state.fragment_id = fragment_id
         state.query_string = self._query
-        state.is_auto_rerun = bool(fragment_id)
+        state.is_auto_rerun = timed
         state.widget_states.widgets.extend(self._widget_states.values())
         if trigger is not None:  # a click lasts one run, so it is not kept in _widget_states
             state.widget_states.widgets.append(trigger)
@@ -249,7 +252,7 @@ class _RunTree:
             self._placed_by.pop(stale, None)
         delta = message.delta
         if delta.WhichOneof("type") == "new_element":
-            self._by_path[path] = describe(delta.new_element, path)
+            self._by_path[path] = describe(delta.new_element, path, delta.fragment_id)
         elif delta.WhichOneof("type") == "add_block":
             self._by_path[path] = None
         else:  # e.g. a spinner's transient message: nothing stays on the page

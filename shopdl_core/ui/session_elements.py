@@ -27,6 +27,7 @@ class RenderedElement:
     path: tuple[int, ...]  # delta path: (0 main | 1 sidebar, index, index in block, ...)
     widget_id: str = ""  # Streamlit's id, "$$ID-<hash>-<user key>", for widgets and data editors
     proto: object = field(default=None, repr=False, compare=False)  # the element's own message
+    fragment_id: str = ""  # the st.fragment that drew it; a widget there reruns only that fragment
 
     @property
     def user_key(self) -> str | None:
@@ -41,13 +42,13 @@ class RenderedElement:
         return self.path[:1] == (SIDEBAR,)
 
 
-def describe(element, path: tuple[int, ...]) -> RenderedElement:
+def describe(element, path: tuple[int, ...], fragment_id: str = "") -> RenderedElement:
     kind = element.WhichOneof("type")
     proto = getattr(element, kind)
     widget_id = getattr(proto, "id", "")
     if kind == "alert":
         kind = type(proto).Format.Name(proto.format).lower()
-    return RenderedElement(kind, _readable_text(kind, proto), path, widget_id, proto)
+    return RenderedElement(kind, _readable_text(kind, proto), path, widget_id, proto, fragment_id)
 
 
 def _readable_text(kind: str, proto) -> str:

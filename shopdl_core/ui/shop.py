@@ -14,11 +14,11 @@ import streamlit as st
 
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.i18n import _, current_language, pgettext
-from shopdl_core.search.engine import MAX_QUERY_CHARS, search_catalogue
+from shopdl_core.search.engine import MAX_QUERY_CHARS
 from shopdl_core.shop import catalogue
 from shopdl_core.shop.recommend import ShopPick, also_liked, recommended_for_visitor, shop_shoppers
 from shopdl_core.shop.signals import SIGNALS_KEY, Signals, products_with, with_signal, without_signal
-from shopdl_core.ui.search import load_catalogue_search_shared
+from shopdl_core.ui.search import cached_search
 
 SHOP_PAGE = "app_pages/shop.py"
 # Cards of a fixed width in a wrapping row: five a row on a laptop (1440 px), two on a phone
@@ -140,7 +140,7 @@ def search_box() -> list[str] | None:
     if not query.strip():
         return None
     try:
-        result = search_catalogue(query, SEARCH_RESULTS, engine=load_catalogue_search_shared())
+        result = cached_search(query, SEARCH_RESULTS)
     except (InputError, CheckpointError) as exc:
         st.error(str(exc))
         return None
@@ -177,3 +177,22 @@ def recommended_section() -> None:
             views=len(products_with(signals, "view")), likes=len(products_with(signals, "like")),
             bag=len(products_with(signals, "bag"))))
     card_rows([pick.product_id for pick in picks], [pick_reason(pick) for pick in picks])
+
+
+@st.fragment
+def all_products_section() -> None:
+    """Search, filters and the grid. A fragment: typing a search or changing a filter reruns only
+    this part, not the navigation, the sidebar and "Recommended for you" (which these widgets do
+    not change), so a storefront action costs the server about half a full run."""
+    st.header(_("All products"))
+    found = search_box()
+    kinds, colours, price = filters()
+    try:
+        products = catalogue.filter_products(kinds, colours, price)
+    except InputError as exc:
+        st.error(str(exc))
+        products = []
+    if found is not None:
+        order = {product_id: rank for rank, product_id in enumerate(found)}
+        products = sorted((p for p in products if p.product_id in order), key=lambda p: order[p.product_id])
+    grid(products)
