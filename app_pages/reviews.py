@@ -94,9 +94,10 @@ def render_rnn(name: str, score: ReviewScore | None, cell: str) -> None:
 
 def render_examples() -> None:
     st.markdown(_("**Try an example**, or type your own review below, in English or Chinese."))
-    for examples in EXAMPLES.values():  # English, then Chinese
-        for column, (key, label, text) in zip(st.columns(4), examples):
-            column.button(_(label), key=key, on_click=use_example, args=(text,), width="stretch")
+    for examples in EXAMPLES.values():  # English, then Chinese; a row wraps on a narrow screen
+        with st.container(horizontal=True):
+            for key, label, text in examples:
+                st.button(_(label), key=key, on_click=use_example, args=(text,))
 
 
 def render_single_review() -> None:

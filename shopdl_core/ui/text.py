@@ -21,9 +21,9 @@ from shopdl_core.ui.common import build_shared_model, mark_loaded, shared_device
 
 LANGUAGE_NAMES = {"en": N_("English"), "zh": N_("Chinese")}
 SENTIMENT_NAMES = {"positive": N_("positive"), "negative": N_("negative"), "": N_("not scored")}
-# The scored CSV's result columns (text/batch.py) under the headers the page shows.
-SCORED_HEADERS = {"language": N_("Language"), "sentiment": N_("Sentiment"), "prob_positive": N_("P(positive)"),
-                  "unknown_share": N_("Unknown words"), "note": N_("Notes")}
+# The scored CSV's result columns (text/batch.py), in the order shown, under the page's headers.
+SCORED_HEADERS = {"sentiment": N_("Sentiment"), "prob_positive": N_("P(positive)"), "unknown_share": N_("Unknown words"),
+                  "language": N_("Language"), "note": N_("Notes")}
 NOT_SCORED = "–"  # a row without text has no language, verdict or numbers; its note says why
 
 # Highlight colour (the theme's primary, #c2410c) as RGB; the alpha channel carries the weight.
@@ -58,7 +58,8 @@ def scored_table(scored: pd.DataFrame, *, unknown_words: bool) -> tuple[pd.DataF
     verdict and empty number cells (a bar column shows a missing number as an empty cell, a number
     column as "None"); its note says why. ``unknown_words``: show the share of unknown words (it
     means nothing for the multilingual model's word pieces, none of which is unknown)."""
-    table = scored.drop(columns=[] if unknown_words else ["unknown_share"])
+    results = [column for column in SCORED_HEADERS if unknown_words or column != "unknown_share"]
+    table = scored[[*(column for column in scored.columns if column not in SCORED_HEADERS), *results]].copy()
     table["language"] = [_(LANGUAGE_NAMES[code]) if code else NOT_SCORED for code in table["language"]]
     table["sentiment"] = [_(SENTIMENT_NAMES[label]) if label else NOT_SCORED for label in table["sentiment"]]
     headers = {column: _(header) for column, header in SCORED_HEADERS.items() if column in table}
@@ -67,6 +68,7 @@ def scored_table(scored: pd.DataFrame, *, unknown_words: bool) -> tuple[pd.DataF
     config = {headers[column]: st.column_config.ProgressColumn(headers[column], min_value=0.0, max_value=1.0,
                                                                format=number_format, help=help_text)
               for column, (number_format, help_text) in bars.items() if column in table}
+    config[headers["note"]] = st.column_config.TextColumn(headers["note"], width="large")
     return table.rename(columns=headers), config
 
 
@@ -139,9 +141,9 @@ def highlight_html(score: ReviewScore) -> str:
 def legend_html() -> str:
     """The colour scale of the highlight, and what the dotted and dashed underlines mean."""
     low, high, unknown, vector = (html.escape(words) for words in (
-        _("low attention"), _("the review's highest weight"), _("unknown word"),
+        _("low attention"), _("highest in this review"), _("unknown word"),
         _("not in the clothing reviews (pretrained vector)")))
-    swatch = _SWATCH.format(width=120, background=_gradient(_HIGHLIGHT_RGB))
+    swatch = _SWATCH.format(width=90, background=_gradient(_HIGHLIGHT_RGB))
     return (f'{_LEGEND}{_LEGEND_ITEM}<span>{low}</span><span style="{swatch}"></span><span>{high}</span></span>'
             f'<span style="text-decoration: underline dotted #6b7280;">{unknown}</span>'
             f'<span style="text-decoration: underline dashed #2563eb;">{vector}</span></div>')

@@ -44,7 +44,7 @@ def _markdown(at) -> str:
 
 
 def test_the_page_opens_on_a_chinese_review_scored_in_chinese(page):
-    assert page.title[0].value == "💬 评论情感分析"
+    assert page.title[0].value == "💬 评论情感"
     assert page.text_area(key="review_text").value == "质量很好，物流也快，穿着很舒服，非常满意！"
     assert "👍 正面" in _markdown(page) and "推向正面" in _markdown(page)  # verdict and attribution legend
     assert sum("只读英文" in i.value for i in page.info) == 2  # each recurrent model says it abstains
@@ -81,7 +81,7 @@ def test_a_csv_is_scored_in_chinese(page):
     page.button(key="score_csv").click().run()
     assert not page.exception and not page.error
     table = page.dataframe[0].value
-    assert list(table.columns) == ["编号", "评论", "情感", "正面概率", "备注", "语言"]
+    assert list(table.columns) == ["编号", "评论", "情感", "正面概率", "语言", "备注"]
     assert table["情感"].tolist()[:3] == ["正面", "负面", "–"] and table["备注"][2] == "空单元格：未评分"
     assert table["语言"].tolist() == ["中文", "中文", "–", "英文"]
     spec = json.loads(page.get("vega_lite_chart")[0].proto.spec)  # its field names are its axis and tooltip titles
