@@ -50,7 +50,7 @@ def _accuracy(labels: np.ndarray, probs: np.ndarray) -> float:
 
 def evaluate_ood(scorer: SentimentModel, frame: pd.DataFrame) -> dict:
     """Accuracy overall, without the sarcasm group, per kind of thing and per kind of sentence;
-    and how many reviews the model itself flags as far from its training data."""
+    and how many reviews the model itself flags as far from its training data, or is unsure of."""
     scores = scorer.score_many(list(frame["text"]))
     probs = np.array([s.prob_positive for s in scores])
     labels = frame["label"].to_numpy()
@@ -64,6 +64,7 @@ def evaluate_ood(scorer: SentimentModel, frame: pd.DataFrame) -> dict:
         "by_domain": {d: _accuracy(labels[m], probs[m]) for d, m in _groups(frame["domain"])},
         "by_kind": {k: _accuracy(labels[m], probs[m]) for k, m in _groups(frame["kind"])},
         "flagged_far_from_training": float(np.mean([s.far_from_training is not None for s in scores])),
+        "unsure": float(np.mean([s.unsure for s in scores])),
     }
 
 

@@ -165,12 +165,14 @@ def alpha_sweep(rows: Iterable[dict[str, float]], best_alpha: float) -> Spec:
 
 
 def count_bars(counts: dict[str, int], colours: dict[str, str], *, category: str, value: str) -> Spec:
-    """One horizontal bar per category, longest first, each in its own colour."""
+    """One horizontal bar per category, longest first, each in its own colour. ``category`` and
+    ``value`` name the fields, as the tooltip and the count axis show them; the axis counts in
+    whole numbers (no 0.5 review)."""
     return chart(
         ({category: name, value: int(count)} for name, count in counts.items()), height=140,
         mark="bar",
         encoding={
-            "x": field(value, "quantitative"),
+            "x": field(value, "quantitative", axis={"tickMinStep": 1, "format": "d"}),
             "y": field(category, sort="-x", title=None),
             "color": field(category, scale={"domain": list(colours), "range": list(colours.values())},
                            legend=None),

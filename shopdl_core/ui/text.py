@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 import streamlit as st
 
 from shopdl_core import registry
+from shopdl_core.i18n import N_, _
 from shopdl_core.text.encoder import TextEncoder, load_text_encoder
 from shopdl_core.text.encoder.sentiment import Attribution, load_multilingual_sentiment
 from shopdl_core.text.predict import ReviewScore, SentimentModel, load_sentiment_model
 from shopdl_core.ui.common import build_shared_model, mark_loaded, shared_device
+
+LANGUAGE_NAMES = {"en": N_("English"), "zh": N_("Chinese")}
+SENTIMENT_NAMES = {"positive": N_("positive"), "negative": N_("negative"), "": N_("not scored")}
+# The scored CSV's result columns (text/batch.py), in the order shown, under the page's headers.
+SCORED_HEADERS = {"sentiment": N_("Sentiment"), "prob_positive": N_("P(positive)"), "unknown_share": N_("Unknown words"),
+                  "language": N_("Language"), "note": N_("Notes")}
+NOT_SCORED = "–"  # a row without text has no language, verdict or numbers; its note says why
 
 # Highlight colour (the theme's primary, #c2410c) as RGB; the alpha channel carries the weight.
 _HIGHLIGHT_RGB = "194, 65, 12"
@@ -43,6 +52,26 @@ def load_text_model(name: str) -> SentimentModel:
     return build_shared_model(name, load_sentiment_model)
 
 
+def scored_table(scored: pd.DataFrame, *, unknown_words: bool) -> tuple[pd.DataFrame, dict]:
+    """The scored CSV as the page shows it: the file's own columns, then the results under plain
+    headers with words in the page's language. A row without text has a dash for its language and
+    verdict and empty number cells (a bar column shows a missing number as an empty cell, a number
+    column as "None"); its note says why. ``unknown_words``: show the share of unknown words (it
+    means nothing for the multilingual model's word pieces, none of which is unknown)."""
+    results = [column for column in SCORED_HEADERS if unknown_words or column != "unknown_share"]
+    table = scored[[*(column for column in scored.columns if column not in SCORED_HEADERS), *results]].copy()
+    table["language"] = [_(LANGUAGE_NAMES[code]) if code else NOT_SCORED for code in table["language"]]
+    table["sentiment"] = [_(SENTIMENT_NAMES[label]) if label else NOT_SCORED for label in table["sentiment"]]
+    headers = {column: _(header) for column, header in SCORED_HEADERS.items() if column in table}
+    bars = {"prob_positive": ("%.3f", _("The model's calibrated probability that the review is positive.")),
+            "unknown_share": ("percent", _("Share of the words and marks the model does not know."))}
+    config = {headers[column]: st.column_config.ProgressColumn(headers[column], min_value=0.0, max_value=1.0,
+                                                               format=number_format, help=help_text)
+              for column, (number_format, help_text) in bars.items() if column in table}
+    config[headers["note"]] = st.column_config.TextColumn(headers["note"], width="large")
+    return table.rename(columns=headers), config
+
+
 def attribution_html(attribution: Attribution) -> str:
     """The review's words as escaped spans, green where deleting the word makes the review read
     more negative (it pushed towards positive), orange-red the other way; stronger = more."""
@@ -50,24 +79,30 @@ def attribution_html(attribution: Attribution) -> str:
     spans = []
     for unit, score in zip(attribution.units, attribution.scores):
         alpha = round(0.85 * abs(score) / strongest, 3) if strongest > 0 else 0.0
-        towards = "positive" if score > 0 else "negative"
         style = f"background: rgba({_TOWARDS_RGB[score > 0]}, {alpha}); padding: 1px 0; border-radius: 3px;"
-        title = f"towards {towards}: without it the logit margin moves by {-score:+.2f}"
+        towards = (_("pushed towards positive: without it the logit margin moves by {change:+.2f}") if score > 0
+                   else _("pushed towards negative: without it the logit margin moves by {change:+.2f}"))
+        title = towards.format(change=-score)
         spans.append(f'<span style="{style}" title="{html.escape(title)}">{html.escape(unit)}</span>')
     return f'<div style="line-height: 2.1; font-size: 1.02rem; white-space: pre-wrap;">{"".join(spans)}</div>'
 
 
+# A legend is a row of (swatch, words) pairs that wraps onto more lines on a narrow screen; a
+# pair never breaks between its swatch and its words.
+_LEGEND = '<div style="display: flex; flex-wrap: wrap; align-items: center; gap: 4px 18px; font-size: 0.85rem; color: #4b5563;">'
+_LEGEND_ITEM = '<span style="display: inline-flex; flex-wrap: wrap; align-items: center; gap: 4px 8px;">'
+_SWATCH = 'width: {width}px; height: 12px; border-radius: 3px; flex: none; background: {background};'
+
+
+def _gradient(rgb: str) -> str:
+    return f"linear-gradient(to right, rgba({rgb}, 0), rgba({rgb}, 0.85))"
+
+
 def attribution_legend_html() -> str:
-    gradient = lambda rgb: f"linear-gradient(to right, rgba({rgb}, 0), rgba({rgb}, 0.85))"
-    return (
-        '<div style="display: flex; align-items: center; gap: 8px; font-size: 0.85rem; color: #4b5563;">'
-        f'<span style="width: 90px; height: 12px; border-radius: 3px; background: {gradient(_TOWARDS_RGB[True])};"></span>'
-        "<span>pushed towards positive</span>"
-        f'<span style="margin-left: 16px; width: 90px; height: 12px; border-radius: 3px; '
-        f'background: {gradient(_TOWARDS_RGB[False])};"></span>'
-        "<span>pushed towards negative</span>"
-        "</div>"
-    )
+    items = [(_SWATCH.format(width=90, background=_gradient(_TOWARDS_RGB[towards])), words)
+             for towards, words in ((True, _("pushed towards positive")), (False, _("pushed towards negative")))]
+    return _LEGEND + "".join(f'{_LEGEND_ITEM}<span style="{swatch}"></span><span>{html.escape(words)}</span></span>'
+                             for swatch, words in items) + "</div>"
 
 
 def _alpha(weight: float, strongest: float) -> float:
@@ -76,14 +111,14 @@ def _alpha(weight: float, strongest: float) -> float:
     return round(0.85 * weight / strongest, 3) if strongest > 0 else 0.0
 
 
-def _word_note(known: bool, seen: bool) -> tuple[str, str]:
+def _word_note(known: bool, seen: bool) -> tuple[str, str | None]:
     """CSS and tooltip text for a word the model knows from the reviews, from pretrained
     vectors only, or not at all."""
     if not known:
-        return " text-decoration: underline dotted #6b7280;", ", unknown word"
+        return " text-decoration: underline dotted #6b7280;", _("unknown word")
     if not seen:
-        return " text-decoration: underline dashed #2563eb;", ", not in the clothing reviews: read from its pretrained vector"
-    return "", ""
+        return " text-decoration: underline dashed #2563eb;", _("not in the clothing reviews: read from its pretrained vector")
+    return "", None
 
 
 def highlight_html(score: ReviewScore) -> str:
@@ -97,22 +132,18 @@ def highlight_html(score: ReviewScore) -> str:
         style = f"background: rgba({_HIGHLIGHT_RGB}, {_alpha(weight, strongest)}); padding: 1px 3px; border-radius: 3px;"
         decoration, note = _word_note(known, seen)
         style += decoration
-        label = f"weight {weight:.3f}" if score.weights else "no attention in this model"
-        title = f"{label}{note}"
+        label = _("attention {weight:.3f}").format(weight=weight) if score.weights else _("no attention in this model")
+        title = _("; ").join([label, note] if note else [label])
         spans.append(f'<span style="{style}" title="{html.escape(title)}">{html.escape(token)}</span>')
     return f'<div style="line-height: 2.1; font-size: 1.02rem;">{" ".join(spans)}</div>'
 
 
 def legend_html() -> str:
-    """The colour scale of the highlight, and what the dotted underline means."""
-    return (
-        '<div style="display: flex; align-items: center; gap: 8px; font-size: 0.85rem; color: #4b5563;">'
-        "<span>low attention</span>"
-        f'<span style="width: 140px; height: 12px; border-radius: 3px; background: linear-gradient('
-        f'to right, rgba({_HIGHLIGHT_RGB}, 0), rgba({_HIGHLIGHT_RGB}, 0.85));"></span>'
-        "<span>the review's highest weight</span>"
-        '<span style="margin-left: 16px; text-decoration: underline dotted #6b7280;">unknown word</span>'
-        '<span style="margin-left: 16px; text-decoration: underline dashed #2563eb;">'
-        "not in the clothing reviews (pretrained vector)</span>"
-        "</div>"
-    )
+    """The colour scale of the highlight, and what the dotted and dashed underlines mean."""
+    low, high, unknown, vector = (html.escape(words) for words in (
+        _("low attention"), _("highest in this review"), _("unknown word"),
+        _("not in the clothing reviews (pretrained vector)")))
+    swatch = _SWATCH.format(width=90, background=_gradient(_HIGHLIGHT_RGB))
+    return (f'{_LEGEND}{_LEGEND_ITEM}<span>{low}</span><span style="{swatch}"></span><span>{high}</span></span>'
+            f'<span style="text-decoration: underline dotted #6b7280;">{unknown}</span>'
+            f'<span style="text-decoration: underline dashed #2563eb;">{vector}</span></div>')

@@ -154,7 +154,7 @@ CASES = [
     Case("empty review CSV", REVIEWS, lambda at: upload_reviews(at, "e.csv", b""), "The file is empty"),
     Case("header-only review CSV", REVIEWS, lambda at: upload_reviews(at, "h.csv", b"review\n"), "no rows"),
     Case("binary file as review CSV", REVIEWS, lambda at: upload_reviews(at, "b.csv", bytes(range(256)) * 8),
-         "b.csv"),
+         "save it as UTF-8 CSV"),
 ]
 
 

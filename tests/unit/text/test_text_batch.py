@@ -46,16 +46,18 @@ def test_score_frame_scores_filled_cells_and_notes_empty_ones():
     vocab = ["<pad>", "<unk>", "love", "it", "!"]
     model = build_model("AttentionRNN", {"vocab_size": len(vocab), "embed_dim": 4, "hidden_dim": 3}).eval()
     scorer = SentimentModel("AttentionRNN", model, Vocabulary(vocab), "cpu")
-    frame, _ = read_review_csv((CSV + "4,\u200b,2\n").encode())
+    frame, _ = read_review_csv((CSV + "4,\u200b,2\n5,love it zzz qqq,4\n").encode())
     progress = []
     scored = score_frame(scorer, frame, "review", on_progress=lambda done, total: progress.append((done, total)))
-    assert scored["id"].tolist() == ["1", "2", "3", "4"]
-    assert scored["sentiment"].tolist()[2:] == ["", ""]
-    assert set(scored["sentiment"][:2]) <= {"positive", "negative"}
-    assert scored["prob_positive"][:2].between(0, 1).all() and scored["prob_positive"][2:].isna().all()
-    assert scored["note"].tolist() == ["", "mostly unknown words: a guess", "empty cell: not scored", "empty cell: not scored"]
-    assert progress[-1] == (2, 2)
-    assert scored["far_from_training"][2:].tolist() == ["", ""]
-    assert "never occurred" in scored["far_from_training"][1]  # "Très déçue": words the model never saw
+    assert scored["id"].tolist() == ["1", "2", "3", "4", "5"]
+    assert scored["sentiment"].tolist()[2:4] == ["", ""]
+    assert set(scored["sentiment"][[0, 1, 4]]) <= {"positive", "negative"}
+    assert scored["prob_positive"][[0, 1, 4]].between(0, 1).all() and scored["prob_positive"][2:4].isna().all()
+    notes = [note.split("; ") for note in scored["note"]]
+    # An untrained model is unsure of everything (P near 0.5); "Très déçue" is a guess, nothing more.
+    assert notes[:4] == [["unsure: P(positive) is close to 0.5"], ["mostly unknown words: a guess"],
+                         ["empty cell: not scored"], ["empty cell: not scored"]]
+    assert notes[4][0] == "50% of its words never occurred in the clothing reviews the model learnt from"
+    assert progress[-1] == (3, 3)
     with pytest.raises(InputError, match="no column 'text'"):
         score_frame(scorer, frame, "text")

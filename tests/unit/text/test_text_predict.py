@@ -4,7 +4,8 @@ import torch
 from shopdl_core.checkpoints import save_checkpoint
 from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.registry import build_model
-from shopdl_core.text.predict import MAX_TOKENS, SentimentModel, load_sentiment_model, review_tokens
+from shopdl_core.i18n import set_language
+from shopdl_core.text.predict import MAX_TOKENS, ReviewScore, SentimentModel, load_sentiment_model, review_tokens
 from shopdl_core.text.tokenize import Vocabulary
 
 VOCAB = ["<pad>", "<unk>", "love", "it", "!", "hate", "not", "good", "."]
@@ -49,6 +50,30 @@ def test_long_review_is_cut_to_max_tokens_and_says_so():
 def test_mostly_unknown_words_are_flagged():
     score = _scorer().score("这件衣服很好 сидит отлично")
     assert score.known_count == 0 and score.mostly_unknown
+
+
+def test_far_from_training_counts_unseen_words_only_for_a_vocabulary_of_its_own():
+    words = ["oh", "great", "another", "dress", "."]
+    far = ReviewScore(tokens=words, known=[True] * 5, prob_positive=0.9, weights=None, truncated_from=None,
+                      seen=[True, True, False, True, True])
+    assert far.far_from_training == "25% of its words never occurred in the clothing reviews the model learnt from"
+    near = ReviewScore(tokens=words, known=[True] * 5, prob_positive=0.9, weights=None, truncated_from=None,
+                       seen=[True] * 5)
+    assert near.far_from_training is None and not near.unsure
+    # Word pieces (the multilingual model: no ``seen``) start with "▁", not a letter: before, such a
+    # review counted as 100 % unseen words.
+    pieces = ReviewScore(tokens=["▁Oh", "▁great", ","], known=[True] * 3, prob_positive=0.45, weights=None,
+                         truncated_from=None)
+    assert pieces.far_from_training is None and pieces.unsure  # P within 0.15 of 0.5: unsure, not far
+
+
+def test_review_errors_in_chinese():
+    set_language("zh")
+    try:
+        with pytest.raises(InputError, match="评论是空的"):
+            review_tokens(" ")
+    finally:
+        set_language("en")
 
 
 def test_score_many_keeps_input_order_and_names_an_empty_review():
