@@ -24,7 +24,8 @@ DEMOS: tuple[Demo, ...] = (
          "shows where it looked and finds the most similar catalogue products.",
          models=registry.list_models("vision")),
     Demo("app_pages/reviews.py", "Review sentiment", "💬",
-         "Type a review: two recurrent networks score it, and attention highlights the words behind the score.",
+         "Type a review in English or Chinese: a pretrained multilingual encoder scores it beside the seed's "
+         "two recurrent networks, and shading shows the words behind the score.",
          models=registry.list_models("text")),
     Demo("app_pages/lab.py", "Model lab", "🧪",
          "Train small models live and watch them learn: a photo classifier on frozen ImageNet features "
