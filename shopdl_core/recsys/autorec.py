@@ -189,7 +189,8 @@ class AutoRec(Recommender):
         order = np.argsort(-effect, kind="stable")
         reasons = tuple(Reason("rater", int(raters[j]), float(effect[j]), float(self.values[raters[j], item]))
                         for j in order if effect[j] >= MIN_EFFECT)[:MAX_REASONS]
-        rests_on = (_("Learned from everyone's ratings of this product.") if reasons else
+        rests_on = (_("Learned from everyone's ratings of this product: the network learned whose ratings tend to go "
+                      "with yours and whose go against them, so a low rating can lift your score too.") if reasons else
                     _("Learned from all the ratings: no single rating of this product lifts it much; it rests on "
                       "how shoppers rate it overall and your usual rating."))
         return Explanation(score, (("learned", score),), reasons, rests_on)

@@ -88,7 +88,8 @@ def method_label(method: str) -> str:
 
 def method_help() -> str:
     """The method selector's tooltip: one line per method."""
-    return "\n\n".join(f"**{_(entry.label)}**: {_(entry.help)}" for entry in RECOMMENDERS.values())
+    return "\n\n".join(_("**{method}**: {help}").format(method=_(entry.label), help=_(entry.help))
+                       for entry in RECOMMENDERS.values())
 
 
 COLUMN_WIDTH = 70  # px: twelve products and the shopper fit a 1440 px wide screen
