@@ -11,6 +11,8 @@ language (``product_name``).
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -92,9 +94,21 @@ def method_help() -> str:
                        for entry in RECOMMENDERS.values())
 
 
-COLUMN_WIDTH = 70  # px: twelve products and the shopper fit a 1440 px wide screen
-# Shorter words than the kind's name for a column title (English "tee", "pants").
-SHORT_KINDS = {"t-shirt": "tee", "pants": "pants"}
+# A column is as wide as its title needs (the editor cuts a longer title mid-word), at least
+# MIN_COLUMN_WIDTH: the header's edit icon and padding take HEADER_CHROME px, then about 7 px
+# per Latin letter and 15.5 px per Chinese character (measured in Chromium). Wider than the screen, the
+# table scrolls sideways with the shoppers' names pinned.
+MIN_COLUMN_WIDTH = 56
+SHOPPER_COLUMN_WIDTH = 76  # at least: the names are cells, not titles
+HEADER_CHROME = 32
+# Shorter words than the kind's name for a column title (English "tee", "pants"; Chinese 裙 for a dress).
+SHORT_KINDS = {"t-shirt": "tee", "pants": "pants", "dress": "dress"}
+
+
+def column_width(title: str, least: int = MIN_COLUMN_WIDTH) -> int:
+    """Pixels a column needs to show ``title`` whole (``least`` at least)."""
+    text = sum(15.5 if unicodedata.east_asian_width(char) in "WF" else 7.0 for char in title)
+    return max(least, int(HEADER_CHROME + text + 0.5))
 
 
 def short_kind(kind: str) -> str:
@@ -128,12 +142,14 @@ def short_labels(product_ids: list[str]) -> dict[str, str]:
 def editor_columns() -> dict:
     """Short column titles, the full product names in their tooltips, in the page's language (the
     table's own columns keep the catalogue's English names: CSV files and the core see those)."""
-    config = {SHOPPER_COLUMN: st.column_config.TextColumn(_(SHOPPER_COLUMN), required=True, pinned=True, width=76)}
+    shopper = _(SHOPPER_COLUMN)
+    config = {SHOPPER_COLUMN: st.column_config.TextColumn(shopper, required=True, pinned=True,
+                                                          width=column_width(shopper, SHOPPER_COLUMN_WIDTH))}
     titles = short_labels(list(demo_products().values()))
     for label, product_id in demo_products().items():
         config[label] = st.column_config.NumberColumn(titles[product_id], help=product_name(product_id),
                                                       min_value=0.0, max_value=MAX_RATING, step=0.5, format="%g",
-                                                      width=COLUMN_WIDTH)
+                                                      width=column_width(titles[product_id]))
     return config
 
 
