@@ -14,7 +14,7 @@ from shopdl_core.ui.shop import visitor_signals
 from shopdl_core.ui.widgets import render_product_card
 
 CARDS_PER_ROW = 5
-visitor_row = _("🛍️ Shop visitor")  # the visitor's row in the matrix, named in the page's language
+visitor_row = ui.visitor_row()
 
 st.title(_("🧭 Recommender"), help=_("Pick a shopper and a method, change a rating in the table, and the products "
                                      "recommended to that shopper change right under it."))
@@ -40,7 +40,7 @@ if matrix is not None:
     with controls:
         shopper_column, method_column, alpha_column, more_column = st.columns([2, 2, 3, 2],
                                                                               vertical_alignment="bottom")
-        shopper = shopper_column.selectbox(_("Shopper"), matrix.shoppers, key="recsys_shopper")
+        shopper = shopper_column.selectbox(_("Shopper"), matrix.shoppers, key=ui.SHOPPER_KEY)
         method = method_column.selectbox(_("Method"), tuple(RECOMMENDERS), key="recsys_method",
                                          index=list(RECOMMENDERS).index(DEFAULT_METHOD),
                                          format_func=ui.method_label, help=ui.method_help())

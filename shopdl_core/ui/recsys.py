@@ -19,7 +19,7 @@ import streamlit as st
 
 from shopdl_core import catalog
 from shopdl_core.errors import InputError
-from shopdl_core.i18n import N_, _, pgettext
+from shopdl_core.i18n import LANGUAGES, N_, _, pgettext, translations
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import synthetic_shop
 from shopdl_core.recsys.evaluation import alpha_sweep
@@ -30,6 +30,8 @@ from shopdl_core.recsys.recommenders import RECOMMENDERS
 from shopdl_core.shop.catalogue import find_product
 from shopdl_core.ui import charts
 
+SHOPPER_KEY = "recsys_shopper"
+VISITOR_ROW = N_("🛍️ Shop visitor")  # the shop visitor's row in the matrix, named in the page's language
 EDITOR_KEY = "ratings_editor"
 UPLOAD_KEY = "ratings_upload"
 BASE_KEY = "recsys_base"
@@ -160,6 +162,15 @@ def editor_base() -> pd.DataFrame:
     if EDITOR_KEY not in st.session_state and TABLE_KEY in st.session_state:
         st.session_state[BASE_KEY] = st.session_state[TABLE_KEY]
     return st.session_state[BASE_KEY]
+
+
+def visitor_row() -> str:
+    """The visitor's row name in this run's language; a visitor chosen as the shopper in another
+    language stays chosen (the selector would otherwise fall back to the first shopper)."""
+    name = _(VISITOR_ROW)
+    if st.session_state.get(SHOPPER_KEY) in {translations(language).gettext(VISITOR_ROW) for language in LANGUAGES}:
+        st.session_state[SHOPPER_KEY] = name
+    return name
 
 
 def remember(edited: pd.DataFrame) -> None:

@@ -1,7 +1,8 @@
 """The Recommender page in Chinese: no Latin word outside a short allow-list (and the demo
 shoppers' names, which are user data) in its text, widgets and their tooltips, the rating
-table's column titles, and its charts, for every method, for the shop visitor's row and for
-the rating table's errors; and every chart channel that shows a name has a translated title."""
+table's column titles, and its charts, for every method, for the shop visitor's row (which
+stays chosen when the language changes) and for the rating table's errors; and every chart
+channel that shows a name has a translated title."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from shopdl_core import catalog
 from shopdl_core.i18n import set_language
 from shopdl_core.recsys.recommenders import RECOMMENDERS
 from shopdl_core.shop.signals import SIGNALS_KEY
+from shopdl_core.ui.language import LANGUAGE_KEY
 from tests.app.test_photo_lab_chinese import PAGE_LATIN, open_page, page_texts
 from tests.app.test_shop_page import latin_words
+from tests.conftest import open_app
 
 PAGE = "app_pages/recommend.py"
 SHOPPERS = set(catalog.load_demo_ratings().index)  # Ana, Ben, ...: names, kept as typed
@@ -70,13 +73,15 @@ def test_the_recommender_page_in_chinese_for_every_method():
     assert "神经网络（自编码器）" in at.selectbox(key="recsys_method").options
 
 
-def test_the_shop_visitor_row_in_chinese():
-    at = open_in_chinese()
+def test_the_shop_visitor_row_in_chinese_stays_chosen_across_the_language_switch():
+    at = open_app(PAGE)  # English first
     at.session_state[SIGNALS_KEY] = {"P183": frozenset({"like"}), "P005": frozenset({"view"})}
     at.run()
-    assert "🛍️ 商店访客" in at.selectbox(key="recsys_shopper").options
-    at.selectbox(key="recsys_shopper").select("🛍️ 商店访客").run()
+    at.selectbox(key="recsys_shopper").select("🛍️ Shop visitor").run()
+    at.segmented_control(key=LANGUAGE_KEY).set_value("zh").run()
+    set_language("zh")
     assert not at.exception and not at.error
+    assert at.selectbox(key="recsys_shopper").value == "🛍️ 商店访客"
     assert any("就是商店眼中的您" in caption.value for caption in at.caption)
     assert english_words(at) == set()
 
