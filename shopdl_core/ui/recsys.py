@@ -97,9 +97,9 @@ def method_help() -> str:
 
 
 # A column is as wide as its title needs (the editor cuts a longer title mid-word), at least
-# MIN_COLUMN_WIDTH: the header's edit icon and padding take HEADER_CHROME px, then about 7 px
-# per Latin letter and 15.5 px per Chinese character (measured in Chromium). Wider than the screen, the
-# table scrolls sideways with the shoppers' names pinned.
+# MIN_COLUMN_WIDTH: the header's icon and padding take HEADER_CHROME px, then about 7 px per
+# Latin letter and 15.5 px per Chinese character (seen in Chromium screenshots). Wider than the
+# screen, the table scrolls sideways with the shoppers' names pinned.
 MIN_COLUMN_WIDTH = 56
 SHOPPER_COLUMN_WIDTH = 76  # at least: the names are cells, not titles
 HEADER_CHROME = 32
@@ -114,6 +114,7 @@ def column_width(title: str, least: int = MIN_COLUMN_WIDTH) -> int:
 
 
 def short_kind(kind: str) -> str:
+    """The kind as a column title's noun, lower case where the language has case ("tee", "shoes")."""
     if kind in SHORT_KINDS:
         return pgettext("short kind", SHORT_KINDS[kind])
     return pgettext("kind name", kind).lower()

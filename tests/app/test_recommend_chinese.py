@@ -14,6 +14,7 @@ from shopdl_core import catalog
 from shopdl_core.i18n import set_language
 from shopdl_core.recsys.recommenders import RECOMMENDERS
 from shopdl_core.shop.signals import SIGNALS_KEY
+from shopdl_core.ui.recsys import short_labels
 from shopdl_core.ui.language import LANGUAGE_KEY
 from tests.app.test_photo_lab_chinese import PAGE_LATIN, open_page, page_texts
 from tests.app.test_shop_page import latin_words
@@ -126,3 +127,14 @@ def test_every_recommender_chart_names_its_fields_in_chinese():
     assert len(charts) == 3  # the shoppers' likeness, the score parts, the blend sweep
     for spec in charts:
         assert untitled_channels(spec) == []
+
+
+def test_the_rating_table_titles_are_short_and_unique_in_both_languages():
+    products = list(catalog.load_demo_ratings().columns)
+    english = short_labels(products)
+    assert list(english.values()) == ["Red tee", "Black pants", "Sport shoes", "Shorts", "Beige dress", "Red pants",
+                                      "Jacket", "Formal shoes", "White tee", "Purple dress", "Beige shoes", "Hat"]
+    set_language("zh")
+    chinese = short_labels(products)
+    assert list(chinese.values()) == ["红色T恤", "黑色长裤", "运动鞋", "短裤", "米色裙", "红色长裤", "夹克", "正装鞋",
+                                      "白色T恤", "紫色裙", "米色鞋", "帽子"]
