@@ -103,7 +103,8 @@ def similarity_heatmap(names: Sequence[str], similarity: Sequence[Sequence[float
                                title=_("similarity")),
                 "tooltip": tooltip(field("shopper", title=_("shopper")), field("other", title=_("compared with")),
                                    field("similarity", "quantitative", title=_("similarity")))}},
-            {"mark": {"type": "text", "fontSize": 11}, "encoding": {"text": field("similarity", "quantitative")}},
+            # 10 px: "−0.61" still fits a cell of eight shoppers on a 390 px phone.
+            {"mark": {"type": "text", "fontSize": 10}, "encoding": {"text": field("similarity", "quantitative")}},
             {"mark": {"type": "rect", "fill": None, "stroke": "black", "strokeWidth": 3},
              # A field predicate, not an expression: the name is user text and stays data.
              "transform": [{"filter": {"field": "shopper", "equal": chosen}}]},
@@ -135,7 +136,8 @@ def score_parts(parts: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> Spe
         mark="bar",
         encoding={
             "x": field("stars", "quantitative", aggregate="sum", title=_("predicted stars")),
-            "y": field("product", sort=[product for product, _pieces in parts], title=None),
+            # Whole names: the default label limit cut "Multicolour Sport Shorts" mid-word.
+            "y": field("product", sort=[product for product, _pieces in parts], title=None, axis={"labelLimit": 240}),
             "color": field("from", scale=scale, title=_("from")),
             "tooltip": tooltip(field("product", title=_("product")), field("from", title=_("from")),
                                field("stars", "quantitative", format=".2f", title=_("stars"))),
@@ -153,15 +155,14 @@ def alpha_sweep(rows: Iterable[dict[str, float]], best_alpha: float) -> Spec:
     long = [{"alpha": float(row["alpha"]), "metric": label, "value": float(row[key])}
             for row in rows for key, label in names.items()]
     best = {"values": [{"alpha": best_alpha, "label": _("best: {share:.1f}").format(share=best_alpha)}]}
-    share = _("similar shoppers' share")
-    x = field("alpha", "quantitative",
-              title=_("similar shoppers' share (0 = similar products only, 1 = similar shoppers only)"))
+    share = _("similar shoppers' share")  # a short axis title: the page's text says what 0 and 1 mean
+    x = field("alpha", "quantitative", title=share)
     return chart(
         long, height=280,
         layer=[
             {"mark": {"type": "line", "point": True}, "encoding": {
                 "x": x, "y": field("value", "quantitative", title=None, scale={"zero": False}),
-                "color": field("metric", title=_("measure"), legend={"orient": "bottom"}),
+                "color": field("metric", title=_("measure")),
                 "tooltip": tooltip(field("metric", title=_("measure")), field("alpha", "quantitative", title=share),
                                    field("value", "quantitative", format=".3f", title=_("value")))}},
             {"data": best, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "black"},
