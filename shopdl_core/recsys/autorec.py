@@ -28,6 +28,7 @@ import torch
 
 from shopdl_core import config
 from shopdl_core.device import pick_device
+from shopdl_core.i18n import N_, _
 from shopdl_core.recsys.base import Explanation, Reason, Recommender, Summary
 from shopdl_core.recsys.datasets import RatingTriples, holdout_split
 from shopdl_core.recsys.factorisation import EpochMetrics, step_and_report
@@ -60,7 +61,7 @@ def ridge_biases(data: RatingTriples) -> tuple[float, np.ndarray, np.ndarray]:
     """μ, (U,) b(u), (I,) b(i) by alternating ridge steps (Koren's baseline estimates)."""
     mean = float(data.ratings.mean())
     shopper_bias, product_bias = np.zeros(data.n_shoppers), np.zeros(data.n_products)
-    for _ in range(10):
+    for _step in range(10):
         rest = data.ratings - mean - shopper_bias[data.shoppers]
         product_bias = (np.bincount(data.products, rest, data.n_products)
                         / (np.bincount(data.products, minlength=data.n_products) + BIAS_DAMPING[1]))
@@ -162,9 +163,9 @@ def train_autorec(train: RatingTriples, settings: AutoRecConfig = AutoRecConfig(
 
 
 class AutoRec(Recommender):
-    name, label = "autorec", "Autoencoder"
-    help = ("I-AutoRec: each product's ratings squeezed through a small hidden layer and expanded back, "
-            "filling in the missing ones (learned from all the ratings; epochs chosen on a validation split).")
+    name, label = "autorec", N_("Neural network (autoencoder)")
+    help = N_("I-AutoRec: each product's ratings squeezed through a small hidden layer and expanded back, "
+              "filling in the missing ones (learned from all the ratings; epochs chosen on a validation split).")
 
     def _fit(self, ratings: RatingTriples) -> None:
         if self.settings.few_ratings:
@@ -188,21 +189,23 @@ class AutoRec(Recommender):
         order = np.argsort(-effect, kind="stable")
         reasons = tuple(Reason("rater", int(raters[j]), float(effect[j]), float(self.values[raters[j], item]))
                         for j in order if effect[j] >= MIN_EFFECT)[:MAX_REASONS]
-        rests_on = ("Learned from everyone's ratings of this product." if reasons else
-                    "Learned from all the ratings: no single rating of this product lifts it much; it rests on "
-                    "how shoppers rate it overall and your usual rating.")
+        rests_on = (_("Learned from everyone's ratings of this product: the network learned whose ratings tend to go "
+                      "with yours and whose go against them, so a low rating can lift your score too.") if reasons else
+                    _("Learned from all the ratings: no single rating of this product lifts it much; it rests on "
+                      "how shoppers rate it overall and your usual rating."))
         return Explanation(score, (("learned", score),), reasons, rests_on)
 
     def _summary(self, user: int, shopper: str) -> Summary:
-        note = (f"Ranked by an autoencoder learned from all the ratings: each product's ratings are squeezed "
-                f"through a few hidden units and expanded back, filling in {shopper}'s missing ones.")
+        note = _("Ranked by a small neural network (an autoencoder) learned from all the ratings: it squeezes "
+                 "each product's ratings into a few numbers and expands them back, which fills in {shopper}'s "
+                 "missing ones.").format(shopper=shopper)
         return Summary("learned", note, False, self._similarity_caption())
 
     def _shopper_similarity(self) -> np.ndarray:
         return cosine_similarity_rows(self.fitted.decoder)
 
     def _similarity_caption(self) -> str:
-        return "Cosine similarity of the shoppers' learned output weights"
+        return _("How alike the network finds the shoppers (cosine of their learned output weights)")
 
 
 ENTRIES = (AutoRec,)

@@ -11,7 +11,9 @@ and, for methods that look at products' features, an (I, F) feature array. Then:
 A subclass writes ``_fit``, ``_predict`` and ``_explain``; this class validates the inputs
 once and answers for a shopper with no ratings (cold start) by the products' popularity, for
 every method alike. Its name, label and one-line help are what the CLI, the page and the
-evaluation show; ``recommenders.RECOMMENDERS`` lists the classes.
+evaluation show (label and help marked with ``N_``: a page shows ``_(entry.label)``);
+``recommenders.RECOMMENDERS`` lists the classes. The sentences of explanations and summaries are
+in the language of the current run (shopdl_core.i18n).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import ClassVar
 import numpy as np
 
 from shopdl_core.errors import InputError
+from shopdl_core.i18n import _
 from shopdl_core.recsys.collaborative import DEFAULT_K
 from shopdl_core.recsys.datasets import RatingTriples
 from shopdl_core.recsys.ratings import item_popularity, user_baselines
@@ -80,8 +83,8 @@ class Summary:
 
 class Recommender(ABC):
     name: ClassVar[str]  # the CLI's --method and the page's key
-    label: ClassVar[str]  # the page's method list
-    help: ClassVar[str]  # one line: the page's tooltip and the CLI's heading
+    label: ClassVar[str]  # the page's method list (N_: shown as _(label))
+    help: ClassVar[str]  # one line: the page's tooltip and the CLI's heading (N_ too)
     uses: ClassVar[frozenset[str]] = frozenset()  # RecommenderSettings fields it reads
     needs_features: ClassVar[bool] = False
 
@@ -93,7 +96,7 @@ class Recommender(ABC):
     # -- the interface -------------------------------------------------------------------
     def fit(self, ratings: RatingTriples) -> "Recommender":
         if len(ratings.ratings) == 0:
-            raise InputError("There are no ratings to learn from.")
+            raise InputError(_("There are no ratings to learn from."))
         self.values = ratings.to_matrix()  # (U, I), 0 = not rated
         self.popularity = item_popularity(self.values)  # (I,) damped mean rating
         self._fit(ratings)
@@ -125,15 +128,15 @@ class Recommender(ABC):
         if not self.values[user].any():
             score = float(self.popularity[item])
             return Explanation(score, (("popularity", score),), (),
-                               "How all shoppers rated it: nothing of yours to go on yet.")
+                               _("How all shoppers rated it: nothing of yours to go on yet."))
         return self._explain(user, item)
 
     def summary(self, user: int, shopper: str) -> Summary:
         """What ranked ``user``'s list, in a sentence naming them ``shopper``."""
         if not self.values[user].any():
-            return Summary(POPULAR, f"{shopper} has not rated anything yet, so these are the products "
-                                    "shoppers rated best (their average rating, pulled towards the shop's "
-                                    "average when only a few rated them).", True, self._similarity_caption())
+            note = _("{shopper} has not rated anything yet, so these are the products shoppers rated best "
+                     "(their average rating, pulled towards the shop's average when only a few rated them).")
+            return Summary(POPULAR, note.format(shopper=shopper), True, self._similarity_caption())
         return self._summary(user, shopper)
 
     def shopper_similarity(self) -> np.ndarray:

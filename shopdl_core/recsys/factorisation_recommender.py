@@ -3,7 +3,8 @@
 On a full-size matrix the factors, the regularisation and the epochs are chosen on a validation
 split of the training ratings (``tuned_factorisation``); on the page's demo matrix, a few dozen
 ratings, a small fixed setting is used instead. A score is explained by the products the
-shopper liked that sit near it in the learned product space, when any clearly does.
+shopper liked that sit near it in the learned product space, when any clearly does (a cosine
+of MIN_NEAR or more: never one pointing away from it).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from shopdl_core.i18n import N_, _
 from shopdl_core.recsys.base import Explanation, Reason, Recommender, Summary
 from shopdl_core.recsys.datasets import RatingTriples
 from shopdl_core.recsys.factorisation import FactorisationConfig, train_factorisation, tuned_factorisation
@@ -23,9 +25,9 @@ MAX_REASONS = 2
 
 
 class Factorisation(Recommender):
-    name, label = "mf", "Learned"
-    help = ("Matrix factorisation: a bias and a few taste factors per shopper and per product, learned "
-            "from all the ratings by gradient descent (tuned on a validation split of them).")
+    name, label = "mf", N_("Learned tastes (matrix factorisation)")
+    help = N_("Matrix factorisation: a bias and a few taste factors per shopper and per product, learned "
+              "from all the ratings by gradient descent (tuned on a validation split of them).")
 
     def _fit(self, ratings: RatingTriples) -> None:
         if self.settings.few_ratings:
@@ -43,23 +45,24 @@ class Factorisation(Recommender):
         reasons = tuple(Reason("near", int(j), float(s), float(self.values[user, j]))
                         for j, s in zip(nearest, similarity) if s >= MIN_NEAR)[:MAX_REASONS]
         if reasons:
-            rests_on = "Learned from all the ratings: it sits near products you liked."
+            rests_on = _("Learned from all the ratings: it is close to products you liked.")
         else:
-            rests_on = (f"Learned from all the ratings: how shoppers rate it overall "
-                        f"({self.fitted.product_bias[item]:+.1f} ★) and your usual rating; no product you "
-                        "liked is near it.")
+            rests_on = _("Learned from all the ratings: how shoppers rate it overall ({bias:+.1f} ★) and your "
+                         "usual rating; no product you liked is close to it.").format(
+                bias=self.fitted.product_bias[item])
         return Explanation(score, (("learned", score),), reasons, rests_on)
 
     def _summary(self, user: int, shopper: str) -> Summary:
-        note = (f"Ranked by a model learned from all the ratings: the shop's mean, {shopper}'s and each "
-                f"product's bias, and how well {shopper}'s learned taste matches the product's learned traits.")
+        note = _("Ranked by a model learned from all the ratings: the shop's average, how generously {shopper} "
+                 "rates, how well each product is rated overall, and how well {shopper}'s learned tastes match "
+                 "the product's learned traits.").format(shopper=shopper)
         return Summary("learned", note, False, self._similarity_caption())
 
     def _shopper_similarity(self) -> np.ndarray:
         return cosine_similarity_rows(self.fitted.shopper_factors)
 
     def _similarity_caption(self) -> str:
-        return "Cosine similarity of the shoppers' learned taste vectors"
+        return _("How alike the shoppers' learned tastes are (cosine of their taste vectors)")
 
 
 ENTRIES = (Factorisation,)

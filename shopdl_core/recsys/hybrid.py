@@ -21,6 +21,7 @@ from typing import ClassVar
 import numpy as np
 
 from shopdl_core.errors import InputError
+from shopdl_core.i18n import N_, _
 from shopdl_core.recsys.base import Explanation, Reason, Recommender, Summary
 from shopdl_core.recsys.collaborative import DEFAULT_K, SignalPrediction, UserKNN
 from shopdl_core.recsys.content import ContentFilter
@@ -85,11 +86,17 @@ def _sources(cf_available: bool, content_available: bool) -> tuple[str, str]:
 
 
 RESTS_ON = {
-    frozenset({"collaborative"}): "From shoppers with tastes like yours.",
-    frozenset({"content"}): "From its likeness to the products you rated.",
-    frozenset({"collaborative", "content"}): "From shoppers like you and from products like yours.",
-    frozenset({"baseline"}): "Your own average rating: no similar shopper rated it and it shares "
-                             "nothing with what you rated.",
+    frozenset({"collaborative"}): N_("From shoppers with tastes like yours."),
+    frozenset({"content"}): N_("From its likeness to the products you rated."),
+    frozenset({"collaborative", "content"}): N_("From shoppers like you and from products like yours."),
+    frozenset({"baseline"}): N_("Your own average rating: no similar shopper rated it and it shares "
+                                "nothing with what you rated."),
+}
+# The collaborative slot borrowed the content prediction (both slots are then content).
+CONTENT_STANDS_IN = N_("No similar shopper rated it: it rests on its likeness to the products you rated.")
+SIMILARITY_CAPTIONS = {
+    "pearson": N_("How alike the shoppers' ratings are, each taken around the shopper's own average (Pearson)"),
+    "cosine": N_("How alike the shoppers' star ratings are (cosine)"),
 }
 
 
@@ -133,61 +140,64 @@ class Blend(Recommender):
             alike = self.model.content.liked_items(user, item)
             reasons += [Reason("alike", int(j), float(s), float(r))
                         for j, s, r in zip(alike.products[:MAX_REASONS], alike.similarity, alike.ratings)]
-        rests_on = RESTS_ON[frozenset(pieces)]
-        if cf_source == "content" and self.alpha > 0:
-            rests_on = "No similar shopper rated it: " + rests_on[0].lower() + rests_on[1:]
+        stand_in = cf_source == "content" and self.alpha > 0
+        rests_on = _(CONTENT_STANDS_IN if stand_in else RESTS_ON[frozenset(pieces)])
         return Explanation(float(sum(pieces.values())), tuple(pieces.items()), tuple(reasons), rests_on)
 
     def _summary(self, user: int, shopper: str) -> Summary:
         products = np.flatnonzero(self.values[user] == 0)
-        _, cf, content = self.model.predict_parts(np.full(len(products), user), products)
+        _blend, cf, content = self.model.predict_parts(np.full(len(products), user), products)
         content_available = content.available if content is not None else np.zeros(len(products), dtype=bool)
         wanted = {1.0: "collaborative", 0.0: "content"}.get(self.alpha, "hybrid")
         signal, note = wanted, {
-            "collaborative": f"Ranked by what shoppers with tastes like {shopper}'s rated.",
-            "content": f"Ranked by likeness to the products {shopper} rated highly.",
-            "hybrid": f"Ranked by a blend: {self.alpha:.0%} collaborative, {1 - self.alpha:.0%} content.",
-        }[wanted]
+            "collaborative": _("Ranked by what shoppers with tastes like {shopper}'s rated."),
+            "content": _("Ranked by likeness to the products {shopper} rated highly."),
+            "hybrid": _("Ranked by a blend: {shoppers:.0%} from similar shoppers, {products:.0%} from similar "
+                        "products."),
+        }[wanted].format(shopper=shopper, shoppers=self.alpha, products=1 - self.alpha)
         if wanted != "content" and not cf.available.any():
-            signal, note = "content", (f"None of {shopper}'s neighbours rated anything {shopper} has not, "
-                                       "so the ranking falls back to content filtering.")
+            signal, note = "content", _("None of the shoppers most like {shopper} rated anything {shopper} has "
+                                        "not, so the ranking falls back to similar products (content "
+                                        "filtering).").format(shopper=shopper)
         elif wanted != "collaborative" and not content_available.any():
-            signal, note = "collaborative", ("No rated product shares a feature with these, so content "
-                                             "filtering has no say.")
+            signal, note = "collaborative", _("No rated product shares a feature with these, so similar products "
+                                              "(content filtering) have no say.")
         else:
             gaps = int((~cf.available & content_available).sum())
             if wanted != "content" and gaps:  # the collaborative slot borrows the content prediction there
-                note += (f" No neighbour rated {gaps} of the {len(products)} products {shopper} has not rated: "
-                         f"{'its' if gaps == 1 else 'their'} content prediction stands in for collaborative "
-                         "filtering.")
+                gap_note = (_("{note} No similar shopper rated one of the {total} products {shopper} has not "
+                              "rated: for it, the prediction from similar products stands in.") if gaps == 1 else
+                            _("{note} No similar shopper rated {count} of the {total} products {shopper} has "
+                              "not rated: for those, the prediction from similar products stands in."))
+                note = gap_note.format(note=note, count=gaps, total=len(products), shopper=shopper)
         return Summary(signal, note, signal != wanted, self._similarity_caption())
 
     def _shopper_similarity(self) -> np.ndarray:
         return self.model.collaborative.similarity
 
     def _similarity_caption(self) -> str:
-        kind = {"pearson": "Mean-centred (Pearson)", "cosine": "Cosine"}[self.settings.similarity]
-        return f"{kind} similarity of the shoppers' ratings"
+        return _(SIMILARITY_CAPTIONS[self.settings.similarity])
 
 
 class Collaborative(Blend):
-    name, label = "cf", "Collaborative"
-    help = ("The k shoppers whose ratings are most like yours predict your stars; where none of them "
-            "rated a product, its content prediction stands in (your average without product features).")
+    name, label = "cf", N_("Similar shoppers (collaborative filtering)")
+    help = N_("The k shoppers whose ratings are most like yours predict your stars; where none of them "
+              "rated a product, its content prediction stands in (your average without product features).")
     fixed_alpha = 1.0
 
 
 class ContentBased(Blend):
-    name, label = "content", "Content"
-    help = ("Products whose kind, colour, price band and tags are like those you rated well; where no "
-            "rated product shares a feature, collaborative filtering stands in.")
+    name, label = "content", N_("Similar products (content-based)")
+    help = N_("Products whose kind, colour, price band and tags are like those you rated well; where no "
+              "rated product shares a feature, collaborative filtering stands in.")
     fixed_alpha = 0.0
     needs_features = True
 
 
 class Hybrid(Blend):
-    name, label = "hybrid", "Hybrid"
-    help = "A blend of the two on the star scale: alpha x collaborative + (1 - alpha) x content."
+    name, label = "hybrid", N_("Both blended (hybrid)")
+    help = N_("A blend of the two on the star scale: alpha x collaborative + (1 - alpha) x content, "
+              "alpha being the similar shoppers' share.")
     uses = Blend.uses | {"alpha"}
     needs_features = True
 

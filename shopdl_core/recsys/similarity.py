@@ -9,8 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from shopdl_core.errors import InputError
+from shopdl_core.i18n import N_
 
 SIMILARITIES = ("pearson", "cosine")
+# What a page calls them (shown as _(name)).
+SIMILARITY_NAMES = {"pearson": N_("Around each shopper's average (Pearson)"), "cosine": N_("Raw stars (cosine)")}
 # Pearson similarities from few co-rated items are noisy; n co-ratings scale them by
 # n / (n + SHRINKAGE) (Koren 2008), so a pair agreeing on 2 items does not look identical.
 DEFAULT_SHRINKAGE = 10.0

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from shopdl_core.errors import InputError
+from shopdl_core.i18n import _
 from shopdl_core.recsys.ratings import MAX_RATING, RatingMatrix
 
 SIGNALS_KEY = "shop_signals"  # session-state key: {product_id: frozenset of signal names}
@@ -82,6 +83,6 @@ def with_visitor_row(matrix: RatingMatrix, signals: Signals, name: str) -> Ratin
     if not row.any():
         return matrix
     if name in matrix.shoppers:
-        raise InputError(f"A shopper in the table is already called {name!r}: rename them to see the shop "
-                         "visitor's row.")
+        raise InputError(_("A shopper in the table is already called '{name}': rename them to see the shop "
+                           "visitor's row.").format(name=name))
     return RatingMatrix(matrix.shoppers + (name,), matrix.product_ids, np.vstack([matrix.values, row[None, :]]))

@@ -99,9 +99,12 @@ def similarity_heatmap(names: Sequence[str], similarity: Sequence[Sequence[float
         encoding={"x": field("other", sort=names, title=None), "y": field("shopper", sort=names, title=None)},
         layer=[
             {"mark": "rect", "encoding": {
-                "color": field("similarity", "quantitative", scale={"scheme": "redblue", "domain": [-1, 1]}),
-                "tooltip": tooltip("shopper", "other", field("similarity", "quantitative"))}},
-            {"mark": {"type": "text", "fontSize": 11}, "encoding": {"text": field("similarity", "quantitative")}},
+                "color": field("similarity", "quantitative", scale={"scheme": "redblue", "domain": [-1, 1]},
+                               title=_("similarity")),
+                "tooltip": tooltip(field("shopper", title=_("shopper")), field("other", title=_("compared with")),
+                                   field("similarity", "quantitative", title=_("similarity")))}},
+            # 10 px: "−0.61" still fits a cell of eight shoppers on a 390 px phone.
+            {"mark": {"type": "text", "fontSize": 10}, "encoding": {"text": field("similarity", "quantitative")}},
             {"mark": {"type": "rect", "fill": None, "stroke": "black", "strokeWidth": 3},
              # A field predicate, not an expression: the name is user text and stays data.
              "transform": [{"filter": {"field": "shopper", "equal": chosen}}]},
@@ -111,8 +114,8 @@ def similarity_heatmap(names: Sequence[str], similarity: Sequence[Sequence[float
 
 # What a score can rest on (recsys.base.SOURCES): its name in the legend and its colour, the
 # same on every method so that a colour always means one signal.
-SOURCE_NAMES = {"collaborative": "similar shoppers", "content": "similar products", "baseline": "your average",
-                "learned": "learned model", "popularity": "popularity"}
+SOURCE_NAMES = {"collaborative": N_("similar shoppers"), "content": N_("similar products"),
+                "baseline": N_("your average"), "learned": N_("learned model"), "popularity": N_("popularity")}
 SOURCE_COLOURS = {"collaborative": ORANGE, "content": BLUE, "baseline": "#9ca3af", "learned": "#7c3aed",
                   "popularity": "#15803d"}
 
@@ -121,19 +124,23 @@ def score_parts(parts: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> Spe
     """Stacked bars: each product's predicted stars split into the parts that produced them,
     coloured by the signal each part really came from (a content stand-in is content-coloured).
 
-    ``parts`` holds (product, ((source, stars), ...)) in ranking order.
+    ``parts`` holds (product, ((source, stars), ...)) in ranking order, each product by the name
+    the page shows.
     """
-    rows = [{"product": product, "from": SOURCE_NAMES[source], "stars": float(stars)}
+    rows = [{"product": product, "from": _(SOURCE_NAMES[source]), "stars": float(stars)}
             for product, pieces in parts for source, stars in pieces]
-    scale = {"domain": list(SOURCE_NAMES.values()), "range": [SOURCE_COLOURS[s] for s in SOURCE_NAMES]}
+    scale = {"domain": [_(name) for name in SOURCE_NAMES.values()],
+             "range": [SOURCE_COLOURS[s] for s in SOURCE_NAMES]}
     return chart(
         rows, height=max(160, 40 * len(parts)),
         mark="bar",
         encoding={
-            "x": field("stars", "quantitative", aggregate="sum", title="predicted stars"),
-            "y": field("product", sort=[product for product, _ in parts], title=None),
-            "color": field("from", scale=scale, title="from"),
-            "tooltip": tooltip("product", "from", field("stars", "quantitative", format=".2f")),
+            "x": field("stars", "quantitative", aggregate="sum", title=_("predicted stars")),
+            # Whole names: the default label limit cut "Multicolour Sport Shorts" mid-word.
+            "y": field("product", sort=[product for product, _pieces in parts], title=None, axis={"labelLimit": 240}),
+            "color": field("from", scale=scale, title=_("from")),
+            "tooltip": tooltip(field("product", title=_("product")), field("from", title=_("from")),
+                               field("stars", "quantitative", format=".2f", title=_("stars"))),
         },
     )
 
@@ -141,21 +148,23 @@ def score_parts(parts: Sequence[tuple[str, Sequence[tuple[str, float]]]]) -> Spe
 def alpha_sweep(rows: Iterable[dict[str, float]], best_alpha: float) -> Spec:
     """Precision, recall and NDCG at 10 against alpha, with the best alpha marked.
 
-    ``rows`` have keys alpha, precision, recall and ndcg.
+    ``rows`` have keys alpha, precision, recall and ndcg; alpha is shown as the similar
+    shoppers' share of the blend, as on the page's slider.
     """
-    names = {"precision": "precision@10", "recall": "recall@10", "ndcg": "NDCG@10"}
+    names = {"precision": _("precision@10"), "recall": _("recall@10"), "ndcg": _("NDCG@10")}
     long = [{"alpha": float(row["alpha"]), "metric": label, "value": float(row[key])}
             for row in rows for key, label in names.items()]
-    best = {"values": [{"alpha": best_alpha, "label": f"best alpha {best_alpha:.1f}"}]}
-    x = field("alpha", "quantitative", title="alpha (0 = content only, 1 = collaborative only)")
+    best = {"values": [{"alpha": best_alpha, "label": _("best: {share:.1f}").format(share=best_alpha)}]}
+    share = _("similar shoppers' share")  # a short axis title: the page's text says what 0 and 1 mean
+    x = field("alpha", "quantitative", title=share)
     return chart(
         long, height=280,
         layer=[
             {"mark": {"type": "line", "point": True}, "encoding": {
                 "x": x, "y": field("value", "quantitative", title=None, scale={"zero": False}),
-                "color": field("metric"),
-                "tooltip": tooltip("metric", field("alpha", "quantitative"),
-                                   field("value", "quantitative", format=".3f"))}},
+                "color": field("metric", title=_("measure")),
+                "tooltip": tooltip(field("metric", title=_("measure")), field("alpha", "quantitative", title=share),
+                                   field("value", "quantitative", format=".3f", title=_("value")))}},
             {"data": best, "mark": {"type": "rule", "strokeDash": [4, 4], "color": "black"},
              "encoding": {"x": x}},
             {"data": best, "mark": {"type": "text", "align": "left", "dx": 4, "baseline": "top"},

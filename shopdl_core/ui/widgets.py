@@ -27,7 +27,7 @@ def render_product_card(product_id: str, headline: str, reasons: list[str] | tup
     product = catalog.load_catalog().loc[product_id]
     with st.container(border=True):
         st.image(catalog.product_picture_jpeg(product_id), width=112)
-        kind = pgettext("photo class", product["category"])
+        kind = pgettext("kind", product["category"])
         st.markdown(f"**{plain(find_product(product_id).name())}**  \n{plain(kind)} · €{product['price']:.2f}")
         st.markdown(f"**{plain(headline)}**")
         for reason in reasons:

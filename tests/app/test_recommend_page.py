@@ -34,9 +34,9 @@ def test_default_render_shows_ranked_cards_and_the_evaluation(at):
     assert not at.exception and not at.error
     # (the catalogue colours read by the colour reader feed content filtering: this order follows them)
     assert card_names(at) == ["Multicolour Sport Shorts", "White Summer T-Shirt", "Pink Classic Jacket", "Red Formal Trousers"]
-    assert at.info[0].value.startswith("Ranked by a blend: 50% collaborative")
-    assert any("Ben, similarity" in c.value for c in at.caption)  # a neighbour reason
-    assert any(m.value.startswith("Best NDCG@10") for m in at.markdown)
+    assert at.info[0].value.startswith("Ranked by a blend: 50% from similar shoppers")
+    assert any(c.value.startswith("Ben rated it 5 ★") for c in at.caption)  # a neighbour reason (markdown-escaped)
+    assert any(m.value.startswith("Best ranking quality (NDCG@10)") for m in at.markdown)
 
 
 def test_shopper_method_and_alpha_change_the_recommendations(at):

@@ -105,6 +105,6 @@ def test_heatmap_outlines_the_chosen_shopper_by_value_even_with_quotes_in_the_na
 
 def test_sweep_marks_the_best_alpha():
     rule = SPECS["sweep"]["layer"][1]
-    assert rule["data"]["values"] == [{"alpha": 0.5, "label": "best alpha 0.5"}]
+    assert rule["data"]["values"] == [{"alpha": 0.5, "label": "best: 0.5"}]
     metrics = {row["metric"] for row in SPECS["sweep"]["data"]["values"]}
     assert metrics == {"precision@10", "recall@10", "NDCG@10"}

@@ -73,7 +73,7 @@ def test_neighbours_who_rated_nothing_new_fall_back_to_content():
                           np.array([[5.0, 0.0, 0.0], [5.0, 0.0, 0.0]]))
     features = catalog_item_features(load_catalog(), matrix.product_ids)
     result = recommend_for_shopper(matrix, features, "Ana", method="cf", top_n=2)
-    assert result.signal == "content" and "falls back to content" in result.note
+    assert result.signal == "content" and "falls back to similar products" in result.note
     assert [item.product_id for item in result.items] == ["P002", "P086"]  # another dress before trousers
 
 

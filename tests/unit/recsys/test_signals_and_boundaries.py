@@ -32,8 +32,8 @@ def test_collaborative_on_the_page_and_in_the_cli_evaluation_predict_the_same(fe
     page = recommend_for_shopper(RatingMatrix(("Ana", "Ben"), PRODUCTS, VALUES), features, "Ana",
                                  method="cf", k=1, top_n=2)
     scores = {item.product_id: item.score for item in page.items}
-    assert "No neighbour rated 1 of the 2 products Ana has not rated" in page.note
-    assert "content prediction stands in" in page.note
+    assert "No similar shopper rated one of the 2 products Ana has not rated" in page.note
+    assert "the prediction from similar products stands in" in page.note
     # `evaluate recsys --method cf` runs evaluate_folds(method="cf"): same predictions.
     train = RatingTriples(*map(np.array, ([0, 0, 1, 1, 1], [0, 1, 0, 1, 2], [5.0, 2.0, 5.0, 2.0, 4.0])), 2, 4)
     for product, rating in scores.items():
