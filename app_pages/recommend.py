@@ -11,7 +11,7 @@ from shopdl_core.recsys.similarity import SIMILARITIES, SIMILARITY_NAMES
 from shopdl_core.shop.signals import SIGNAL_STRENGTH, with_visitor_row
 from shopdl_core.ui import recsys as ui
 from shopdl_core.ui.shop import visitor_signals
-from shopdl_core.ui.widgets import render_product_card
+from shopdl_core.ui.widgets import plain, render_product_card
 
 CARDS_PER_ROW = 5
 visitor_row = ui.visitor_row()
@@ -40,6 +40,7 @@ if matrix is not None:
     with controls:
         shopper_column, method_column, alpha_column, more_column = st.columns([2, 2, 3, 2],
                                                                               vertical_alignment="bottom")
+        link_problem = ui.shopper_from_link(matrix.shoppers)
         shopper = shopper_column.selectbox(_("Shopper"), matrix.shoppers, key=ui.SHOPPER_KEY)
         method = method_column.selectbox(_("Method"), tuple(RECOMMENDERS), key="recsys_method",
                                          index=list(RECOMMENDERS).index(DEFAULT_METHOD),
@@ -62,6 +63,11 @@ if matrix is not None:
                                   help=_("Pearson compares each shopper's ratings around their own average, so a "
                                          "generous and a strict shopper who like the same things look alike; "
                                          "cosine compares the star ratings as they are."))
+        with st.expander(_("🔗 Link to this shopper")):
+            st.caption(_("Opens these recommendations in the demo table: your edits stay in this tab."))
+            st.code(ui.link_to_shopper(shopper), language=None, wrap_lines=True)
+        if link_problem:
+            st.warning(plain(link_problem))
     try:
         fitted = ui.fitted_recommender(method, matrix.values, matrix.product_ids, k, similarity, alpha)
         result = recommend_for_shopper(matrix, ui.product_features(matrix.product_ids), shopper,
@@ -71,7 +77,7 @@ if matrix is not None:
         st.error(str(exc))
     if result is not None:
         if not result.items:
-            st.info(_("{shopper} has rated every product: nothing is left to recommend.").format(shopper=shopper))
+            st.info(_("{shopper} has rated every product: nothing is left to recommend.").format(shopper=plain(shopper)))
         for start in range(0, len(result.items), CARDS_PER_ROW):
             row = result.items[start:start + CARDS_PER_ROW]
             for column, item in zip(st.columns(CARDS_PER_ROW), row):

@@ -12,6 +12,7 @@ language (``product_name``).
 from __future__ import annotations
 
 import unicodedata
+import urllib.parse
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ import streamlit as st
 
 from shopdl_core import catalog
 from shopdl_core.errors import InputError
-from shopdl_core.i18n import LANGUAGES, N_, _, pgettext, translations
+from shopdl_core.i18n import LANGUAGES, N_, _, current_language, pgettext, translations
 from shopdl_core.recsys.content import catalog_item_features
 from shopdl_core.recsys.datasets import synthetic_shop
 from shopdl_core.recsys.evaluation import alpha_sweep
@@ -163,6 +164,33 @@ def editor_base() -> pd.DataFrame:
     if EDITOR_KEY not in st.session_state and TABLE_KEY in st.session_state:
         st.session_state[BASE_KEY] = st.session_state[TABLE_KEY]
     return st.session_state[BASE_KEY]
+
+
+_LINKED_SHOPPER_KEY = "recsys_shopper_in_url"  # the ?shopper= this session last saw, to notice a new link
+
+
+def shopper_from_link(shoppers: tuple[str, ...] | list[str]) -> str | None:
+    """Call before the shopper selector. A ``?shopper=`` this session has not seen yet (a link was
+    opened or edited) picks that shopper; returns a message for the page when the table has no
+    such shopper (a link from a viewer who added them to their own table)."""
+    requested = st.query_params.get("shopper")
+    if requested is None or requested == st.session_state.get(_LINKED_SHOPPER_KEY):
+        return None
+    st.session_state[_LINKED_SHOPPER_KEY] = requested
+    if requested in shoppers:
+        st.session_state[SHOPPER_KEY] = requested
+        return None
+    return _("The link asks for the shopper “{shopper}”, who is not in this rating table.").format(
+        shopper=requested[:40])
+
+
+def link_to_shopper(shopper: str) -> str:
+    """Put the chosen shopper in the address bar and return this view's link: the page, the
+    shopper and the language, none of the session's edits (a shared link opens the demo table)."""
+    st.query_params["shopper"] = shopper
+    st.session_state[_LINKED_SHOPPER_KEY] = shopper
+    query = urllib.parse.urlencode({"shopper": shopper, "lang": current_language()})
+    return f"{(st.context.url or '').split('?')[0]}?{query}"
 
 
 def visitor_row() -> str:
