@@ -6,9 +6,11 @@ docs/multilingual-encoder.md); the sets are the ones its training never read or 
 
 import io
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from shopdl_core.__main__ import main
 from shopdl_core.errors import InputError
@@ -21,6 +23,7 @@ from shopdl_core.text.written import load_written_reviews, written_dir
 # Each floor is the measured figure less 0.03 (a margin for a different CPU's rounding and for
 # the smaller in-domain sample the test scores), rounded down to two decimals.
 FLOORS = {"clothing_balanced": 0.88, "ood_heldout": 0.86, "zh_heldout": 0.75}  # measured 0.9105, 0.8929, 0.7874
+REFERENCE = Path(__file__).with_name("fixtures") / "e5_sentiment_reference.pt"
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +86,17 @@ def test_predict_review_defaults_to_the_multilingual_model(monkeypatch, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["label"] for line in lines] == ["positive", "negative"]
     assert all(set(line) >= {"label", "prob_positive"} for line in lines)
+
+
+def test_outputs_are_the_stored_reference_ones(model):
+    """A speed-up must not change what the model says: the labels, the probabilities to 1e-4 and the
+    occlusion scores to 1e-3, against outputs stored before the latency work of 2026-12-02
+    (fixtures/make_e5_sentiment_reference.py, one review per forward pass; here in batches)."""
+    reference = torch.load(REFERENCE, weights_only=True)
+    scores = model.score_many(reference["texts"])
+    assert [s.label for s in scores] == reference["labels"], "(after a deliberate retraining: regenerate the fixture)"
+    probs = torch.tensor([s.prob_positive for s in scores], dtype=torch.float64)
+    assert torch.allclose(probs, reference["prob_positive"], rtol=0, atol=1e-4)
+    for text, expected in reference["attributions"].items():
+        ours = torch.tensor(model.attribute(text).scores, dtype=torch.float64)
+        assert torch.allclose(ours, expected, rtol=0, atol=1e-3), text

@@ -5,8 +5,10 @@
 The frozen lower layers run once per text and their outputs (fp16, real tokens only) are cached
 in ``--cache`` (outside the repository); the tuned layers and the head then train over the cache,
 as PhotoCNN's recipe does over frozen blocks. The frozen probe (the same top layers left as
-pretrained, only the head trained) is fitted on the same cache, as the lever to beat. The epoch
-and the temperature are chosen on the dev sets only; the report sets are scored once at the end.
+pretrained, only the head trained) is fitted on the same cache; fine-tuning starts from it. Of the
+two, the one with the better dev score is saved (the same architecture holds either), and both
+are reported. The epoch, the temperatures and that choice are made on the dev sets only; the
+report sets are scored once at the end.
 """
 
 from __future__ import annotations
@@ -136,6 +138,20 @@ def dev_score(frame: pd.DataFrame, margin: np.ndarray) -> float:
     return float(np.mean([correct[frame["source"].to_numpy() == s].mean() for s in frame["source"].unique()]))
 
 
+def compare_on_dev(candidates: dict[str, SentimentTop], dev: CachedSet) -> tuple[str, dict]:
+    """Each candidate's dev figures and temperature (fitted on dev), and the name of the one to keep:
+    the best dev score; a tie keeps the first listed (the frozen probe: fewer weights moved)."""
+    labels = dev.frame["label"].to_numpy()
+    figures = {}
+    for name, top in candidates.items():
+        margin = margins(top, dev)
+        temperature = fit_temperature(margin, labels)
+        figures[name] = {"temperature": temperature,
+                         "dev": report(dev.frame, margin, temperature) | {"dev_score": dev_score(dev.frame, margin)}}
+    kept = max(figures, key=lambda name: figures[name]["dev"]["dev_score"])  # max keeps the first of a tie
+    return kept, figures
+
+
 def train_top(top: SentimentTop, train: CachedSet, dev: CachedSet, epochs: int, seed: int, share: float = 1.0,
               batch_size: int = 32, lr: float = 3e-5, head_lr: float = 1e-3) -> tuple[dict, list[dict]]:
     """``share`` of the training batches (drawn afresh each epoch, seeded) make one epoch."""
@@ -197,24 +213,23 @@ def main(argv: list[str] | None = None) -> None:
     metrics = {"train_sources": train.frame["source"].value_counts().to_dict()}
 
     probe_top = SentimentTop.from_encoder(cfg, encoder.model).eval()
-    probe = fit_probe(pooled_features(probe_top, train), train.labels, example_weights(train.frame))
-    probe_top.head = probe
-    probe_dev = margins(probe_top, dev)
-    metrics["frozen_probe_dev"] = report(dev.frame, probe_dev, 1.0) | {"dev_score": dev_score(dev.frame, probe_dev)}
-    print("frozen probe, dev:", json.dumps(metrics["frozen_probe_dev"]), flush=True)
-
-    top = SentimentTop.from_encoder(cfg, encoder.model)
-    top.head.load_state_dict(probe.state_dict())  # the head starts where the probe ended
-    _, metrics["epochs"] = train_top(top, train, dev, args.epochs, args.seed, args.train_share)
-    dev_margin = margins(top, dev)
-    temperature = fit_temperature(dev_margin, dev.frame["label"].to_numpy())
-    metrics["dev"] = report(dev.frame, dev_margin, temperature) | {"dev_score": dev_score(dev.frame, dev_margin)}
-    metrics["temperature"] = temperature
-    for name, data in sets.items():  # the report sets, scored once with the chosen model
-        metrics[name] = report(data.frame, margins(top, data), temperature)
-        metrics[f"{name}_frozen_probe"] = report(data.frame, margins(probe_top, data), 1.0)
+    probe_top.head = fit_probe(pooled_features(probe_top, train), train.labels, example_weights(train.frame))
+    tuned_top = SentimentTop.from_encoder(cfg, encoder.model)
+    tuned_top.head.load_state_dict(probe_top.head.state_dict())  # the head starts where the probe ended
+    _, metrics["epochs"] = train_top(tuned_top, train, dev, args.epochs, args.seed, args.train_share)
+    candidates = {"frozen probe": probe_top, "fine-tuned": tuned_top}
+    kept, metrics["candidates"] = compare_on_dev(candidates, dev)
+    metrics["kept"] = kept
+    print("dev score: " + ", ".join(f"{name} {figures['dev']['dev_score']:.4f}"
+                                    for name, figures in metrics["candidates"].items()) + f"; keeping the {kept}",
+          flush=True)
+    for name, data in sets.items():  # the report sets, scored once with each candidate
+        for label, top in candidates.items():
+            figures = metrics["candidates"][label]
+            figures[name] = report(data.frame, margins(top, data), figures["temperature"])
     print(json.dumps(metrics, indent=1), flush=True)
-    save_checkpoint(args.output, top.half(), kind="text", model_name=MODEL_NAME, config=cfg.to_dict(),
+    temperature = metrics["candidates"][kept]["temperature"]
+    save_checkpoint(args.output, candidates[kept].half(), kind="text", model_name=MODEL_NAME, config=cfg.to_dict(),
                     metrics=metrics, fingerprint=data_fingerprint(),
                     extras={"temperature": temperature, "split_seed": config.SEED,
                             "encoder_vocab": encoder.tokenizer.vocab_size},
