@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from tests.conftest import open_app
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP_TIMEOUT_S, REPO_DIR, open_app
 
 PAGE = "app_pages/recommend.py"
 
@@ -143,3 +145,28 @@ def test_the_shop_visitor_is_a_row_of_the_matrix(at):
     at.selectbox(key="recsys_shopper").select("🛍️ Shop visitor").run()
     assert not at.exception and not at.error
     assert card_names(at)  # recommendations for the visitor's own row
+
+
+def test_a_link_with_a_shopper_opens_their_recommendations_and_the_page_gives_its_own_link():
+    at = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.query_params["shopper"] = "Dev"
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="recsys_shopper").value == "Dev"
+    assert at.query_params["shopper"] == "Dev"
+    assert any("shopper=Dev" in code.value and "lang=en" in code.value for code in at.code)
+    at.selectbox(key="recsys_shopper").select("Grace").run()  # the viewer's own choice then wins
+    assert at.selectbox(key="recsys_shopper").value == "Grace"
+    assert any("shopper=Grace" in code.value for code in at.code)
+
+
+def test_a_link_to_a_shopper_the_table_lacks_says_so_and_shows_the_first_shopper():
+    at = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=APP_TIMEOUT_S)
+    at.query_params["shopper"] = "**Mallory**<b>"
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception and not at.error
+    assert any("is not in this rating table" in warning.value and "\\*\\*Mallory" in warning.value
+               for warning in at.warning)
+    assert at.selectbox(key="recsys_shopper").value == "Ana"
