@@ -221,7 +221,8 @@ def epoch_curves(rows: Iterable[dict[str, Any]], value: str, title: str,
     axis = {"format": "%"} if percent else {}
     y = field(value, "quantitative", title=title, scale={"zero": False}, axis=axis)
     series = [_(name) for name in SERIES_COLOURS if any(row["series"] == _(name) for row in rows)]
-    colour = field("series", title=None, legend={"orient": "bottom"},
+    # The series above the plot, the references under it: side by side, two legends overflow a phone.
+    colour = field("series", title=None, legend={"orient": "top"},
                    scale={"domain": series, "range": [SERIES_COLOURS[name] for name in SERIES_COLOURS if _(name) in series]})
     layers = [{"mark": {"type": "line", "point": True}, "encoding": {
         "x": field("epoch", "quantitative", axis={"tickMinStep": 1}, title=_("epoch")), "y": y, "color": colour,
@@ -244,7 +245,8 @@ def scatter_map(rows: Iterable[dict[str, Any]], colour: str, label: str) -> Spec
         encoding={
             "x": field("x", "quantitative", title=_("component 1")),
             "y": field("y", "quantitative", title=_("component 2")),
-            "color": field(colour, title=_(colour)),
+            # Under the plot, four to a row: at the side the legend takes a third of a phone's width.
+            "color": field(colour, title=_(colour), legend={"orient": "bottom", "columns": 4}),
             "tooltip": tooltip(field(label, title=_(label)), field(colour, title=_(colour))),
         },
     )
