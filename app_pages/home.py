@@ -4,7 +4,7 @@ import streamlit as st
 
 from shopdl_core.errors import InputError
 from shopdl_core.i18n import _
-from shopdl_core.ui.common import device_label, format_bytes, model_statuses
+from shopdl_core.ui.common import EVALUATION_SECTION, device_label, format_bytes, format_share, model_statuses
 from shopdl_core.ui.demos import DEMOS
 
 st.title(_("🧠 How ShopDL works"))
@@ -23,7 +23,7 @@ for column, demo in zip(st.columns(len(DEMOS)), DEMOS):
         st.write(_(demo.summary))
         st.page_link(demo.page, label=_("Open {page}").format(page=_(demo.title)), icon="➡️")
 
-st.header(_("Models"))
+st.header(_(EVALUATION_SECTION))
 try:
     st.caption(_("All models run on: {device}").format(device=device_label()))
 except InputError as exc:
@@ -35,7 +35,7 @@ for column, status in zip(st.columns(max(len(cards), 1)), cards):
     with column.container(border=True):
         st.markdown(f"**{status.name}**")
         if status.headline_value is not None:
-            st.metric(_(status.headline_name), f"{status.headline_value:.3f}")
+            st.metric(_(status.headline_name), format_share(status.headline_value))
         st.caption(" · ".join((
             _("Trained on {data}").format(data=_(status.trained_on) if status.trained_on else _("unknown data")),
             _("{count} parameters").format(count=f"{status.parameters:,}"),

@@ -230,11 +230,12 @@ def recommender_results(run: lab.LabRun) -> None:
     shoppers = lab.shop_shopper_names()
     shopper = st.selectbox(_("Shopper"), shoppers, key="lab_shopper")
     learned, collaborative = lab.shopper_lists(fitted, shoppers.index(shopper))
+    stars = {_("predicted stars"): st.column_config.NumberColumn(format="%.2f")}  # 4.40, not 4.4
     learned_column, cf_column = st.columns(2)
     learned_column.markdown(_("**Learned model**"))
-    learned_column.dataframe(learned, hide_index=True, width="stretch")
+    learned_column.dataframe(learned, hide_index=True, width="stretch", column_config=stars)
     cf_column.markdown(_("**User-CF** (k = 40 most similar shoppers)"))
-    cf_column.dataframe(collaborative, hide_index=True, width="stretch")
+    cf_column.dataframe(collaborative, hide_index=True, width="stretch", column_config=stars)
     st.caption(_("Products the shopper has not rated in the training part, ranked by predicted stars."))
 
 

@@ -9,6 +9,7 @@ that each spec names only fields its data has. Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Iterable, Sequence
 
 from shopdl_core.i18n import N_, _
@@ -64,15 +65,33 @@ def per_class_accuracy(accuracy: dict[str, float]) -> Spec:
     )
 
 
+# A confusion cell's count is written in white where its colour is at least this far along the
+# "oranges" scale, in ink below: white and ink contrast equally (about 3.5 : 1) near 0.7, where
+# the scale passes from #f16913 (ink 4.7 : 1, white 3.1 : 1) to #d94801 (white 5.5 : 1).
+WHITE_TEXT_FROM = 0.7
+
+
+def white_text_from(most: int) -> float:
+    """The least count written in white in a confusion matrix whose largest cell is ``most``.
+
+    The cells are coloured on a symlog scale (Vega-Lite's constant 1: log(1 + count)) from 0 to
+    ``most``, so the threshold is where log(1 + count) reaches WHITE_TEXT_FROM of log(1 + most):
+    79 photos on the diagonal -> 21 and above in white; 980 test images -> 124 and above.
+    """
+    return math.expm1(WHITE_TEXT_FROM * math.log1p(max(most, 0)))
+
+
 def confusion(counts: Sequence[Sequence[int]], class_names: Sequence[str]) -> Spec:
-    """Heat map of a confusion matrix (true class by row), each cell labelled with its count."""
+    """Heat map of a confusion matrix (true class by row), each cell labelled with its count,
+    in white on the dark cells and in ink on the pale ones, whatever the matrix's scale."""
     order = list(class_names)
-    rows = ({"true class": true, "predicted class": predicted, "images": int(counts[i][j])}
-            for i, true in enumerate(order) for j, predicted in enumerate(order))
+    rows = [{"true class": true, "predicted class": predicted, "images": int(counts[i][j])}
+            for i, true in enumerate(order) for j, predicted in enumerate(order)]
+    white_from = white_text_from(max((row["images"] for row in rows), default=0))
     return chart(
         rows, height=360,
         encoding={
-            "x": field("predicted class", sort=order, axis={"labelAngle": -40, "labelOverlap": False},
+            "x": field("predicted class", sort=order, axis={"labelAngle": -60, "labelOverlap": False},
                        title=_("predicted class")),
             "y": field("true class", sort=order, title=_("true class")),
         },
@@ -84,7 +103,7 @@ def confusion(counts: Sequence[Sequence[int]], class_names: Sequence[str]) -> Sp
                                    field("images", "quantitative", title=_("images")))}},
             {"mark": {"type": "text", "fontSize": 10}, "encoding": {
                 "text": field("images", "quantitative"),
-                "color": {"condition": {"test": "datum.images > 300", "value": "white"}, "value": INK}}},
+                "color": {"condition": {"test": f"datum.images >= {white_from:.2f}", "value": "white"}, "value": INK}}},
         ],
     )
 
@@ -213,7 +232,9 @@ def epoch_curves(rows: Iterable[dict[str, Any]], value: str, title: str,
     axis = {"format": "%"} if percent else {}
     y = field(value, "quantitative", title=title, scale={"zero": False}, axis=axis)
     series = [_(name) for name in SERIES_COLOURS if any(row["series"] == _(name) for row in rows)]
-    colour = field("series", title=None, scale={"domain": series, "range": [colour for name, colour in SERIES_COLOURS.items() if _(name) in series]})
+    # The series above the plot, the references under it: side by side, two legends overflow a phone.
+    colour = field("series", title=None, legend={"orient": "top"},
+                   scale={"domain": series, "range": [SERIES_COLOURS[name] for name in SERIES_COLOURS if _(name) in series]})
     layers = [{"mark": {"type": "line", "point": True}, "encoding": {
         "x": field("epoch", "quantitative", axis={"tickMinStep": 1}, title=_("epoch")), "y": y, "color": colour,
         "tooltip": tooltip(field("series", title=_("series")), field("epoch", "quantitative", title=_("epoch")),
@@ -235,7 +256,8 @@ def scatter_map(rows: Iterable[dict[str, Any]], colour: str, label: str) -> Spec
         encoding={
             "x": field("x", "quantitative", title=_("component 1")),
             "y": field("y", "quantitative", title=_("component 2")),
-            "color": field(colour, title=_(colour)),
+            # Under the plot, four to a row: at the side the legend takes a third of a phone's width.
+            "color": field(colour, title=_(colour), legend={"orient": "bottom", "columns": 4}),
             "tooltip": tooltip(field(label, title=_(label)), field(colour, title=_(colour))),
         },
     )

@@ -12,7 +12,7 @@ import torch
 from shopdl_core import config, registry
 from shopdl_core.checkpoints import read_model_card
 from shopdl_core.device import describe_device, pick_device
-from shopdl_core.i18n import _
+from shopdl_core.i18n import N_, _
 
 # Which models a cached loader has built in this server process (not user data: it only
 # feeds the sidebar's "loaded" status). Written under a lock: sessions run in threads.
@@ -92,6 +92,16 @@ def model_statuses() -> list[ModelStatus]:
             trained_on=(card or {}).get("trained_on", ""),
         ))
     return statuses
+
+
+# The name of every page's section on how good its models are (one name on every page).
+EVALUATION_SECTION = N_("How good are the models?")
+
+
+def format_share(value: float) -> str:
+    """An accuracy or any share, the one way every page writes it: a percent with one decimal
+    ("91.2%"), so that the same figure reads the same on How it works, the sidebar and its page."""
+    return f"{value:.1%}"
 
 
 def format_bytes(size: int | None) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from shopdl_core.errors import InputError
 from shopdl_core.i18n import _
-from shopdl_core.ui.common import device_label, format_bytes, model_statuses
+from shopdl_core.ui.common import device_label, format_bytes, format_share, model_statuses
 from shopdl_core.ui.language import language_switch
 
 
@@ -26,7 +26,7 @@ def render_sidebar() -> None:
                 continue
             state = _("loaded") if status.loaded else _("ready, loads on first use")
             metric = (
-                f"{_(status.headline_name)} {status.headline_value:.3f}"
+                f"{_(status.headline_name)} {format_share(status.headline_value)}"
                 if status.headline_value is not None else _("no metric recorded")
             )
             st.caption(

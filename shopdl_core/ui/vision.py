@@ -21,6 +21,7 @@ PHOTO_MODEL = registry.list_models("vision", registry.PRODUCT_PHOTOS, default_fi
 SILHOUETTE_MODELS = registry.list_models("vision", registry.FASHION_MNIST, default_first=True)  # ProductCNN first
 VISION_MODELS = (PHOTO_MODEL, *SILHOUETTE_MODELS)
 CARD_PICTURE_SIZE = 160
+CARD_WIDTH = 150  # px: six cards and their gaps fit the main column at 1440 px, two fit a 390 px phone
 MODEL_INPUT_DISPLAY = 168  # the 28 x 28 input shown 6x, pixels kept square (nearest)
 # The Fashion-MNIST classes, marked for the catalogue (the photo classes have the "photo class" context).
 FASHION_NAMES = (N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"), N_("Sandal"),
@@ -128,7 +129,7 @@ def answer_line(label: str, probability: float) -> None:
 
     st.caption(_("Its answer"))
     st.markdown(f"#### {plain(class_name(label))}")
-    st.caption(_("probability {probability:.0%}").format(probability=probability))
+    st.caption(_("probability {probability:.1%}").format(probability=probability))
 
 
 def tag_badges(tags: tuple[str, ...]) -> None:
@@ -141,13 +142,15 @@ def tag_badges(tags: tuple[str, ...]) -> None:
             st.badge(tag, icon=":material/help:", color="red")
 
 
-def similar_product_cards(similar: pd.DataFrame, per_row: int = 6) -> None:
-    """One bordered card per product: picture, name, price and cosine similarity."""
+def similar_product_cards(similar: pd.DataFrame) -> None:
+    """One bordered card per product: picture, name, price and cosine similarity. The cards have
+    a fixed width and wrap: six in a row on a desktop, two on a phone (columns would stack one
+    card per screen there)."""
     from shopdl_core.ui.widgets import plain
 
-    for start in range(0, len(similar), per_row):
-        for column, row in zip(st.columns(per_row), similar.iloc[start:start + per_row].itertuples()):
-            with column.container(border=True):
+    with st.container(horizontal=True, gap="small"):
+        for row in similar.itertuples():
+            with st.container(border=True, width=CARD_WIDTH):
                 st.image(catalog.product_picture_jpeg(row.product_id, CARD_PICTURE_SIZE), width="stretch")
                 st.markdown(f"**{plain(find_product(row.product_id).name())}**")
                 st.caption(_("€{price:.2f} · {kind} · similarity {similarity:.2f}").format(

@@ -39,7 +39,7 @@ from shopdl_core.vision.search import build_catalog_index, dequantise_unit_rows,
 from shopdl_core.vision.trained import catalog_index_extras
 
 PHOTO_MODEL = registry.list_models("vision", registry.PRODUCT_PHOTOS)[0]
-TRAINED_ON = "clothing photos by Alexey Grigorev and contributors (CC0), train/ less a 10 % dev split"
+TRAINED_ON = "clothing photos by Alexey Grigorev and contributors (CC0), 90 % of their training set"
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from shopdl_core.vision.data import IMAGE_SIZE
 # Decompression bombs: a few-KB PNG can declare 50,000 x 50,000 pixels (7.5 GB decoded).
 # The size is read from the header and checked before any pixel is decoded.
 MAX_PIXELS = 36_000_000  # 36 megapixels, e.g. 6000 x 6000
-_LIMIT = N_("the limit is {megapixels} megapixels (e.g. 6000 x 6000), which guards the server against "
-             "decompression bombs. Resize the photo and try again.")  # translated where raised
+_LIMIT = N_("the limit is {megapixels} megapixels (e.g. 6000 x 6000), so that no single file can fill the "
+             "server's memory. Make the photo smaller and try again.")  # translated where raised
 MIN_SIDE = 16  # pixels; below this there is no product to see
 # Formats Pillow may open: what shops and phones produce ("JPEG" also opens phones' MPO files).
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
@@ -92,15 +92,15 @@ def _decode(data: bytes, name: str) -> tuple[Image.Image, tuple[int, int]]:
     except InputError:
         raise  # a ValueError too: keep it from the decoding handler below
     except UnidentifiedImageError as exc:
-        raise InputError(_("{name} is not an image Pillow can read: the content is not a PNG, JPEG, WebP, GIF, "
+        raise InputError(_("{name} is not an image this page can open: its content is not a PNG, JPEG, WebP, GIF, "
                            "BMP or TIFF picture, whatever its name says.").format(name=name)) from exc
     except Image.DecompressionBombError as exc:
         # Pillow itself refuses sizes far above MAX_PIXELS while reading the header.
-        raise InputError(_("{name} declares far more pixels than any photo; {limit}").format(
+        raise InputError(_("{name} says it holds far more pixels than any photo; {limit}").format(
             name=name, limit=_limit())) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise InputError(_("{name} could not be decoded ({error}): the file is truncated or damaged. "
-                           "Export it again.").format(name=name, error=exc)) from exc
+        raise InputError(_("{name} could not be opened: the file is cut short or damaged. Save or export it "
+                           "again and upload the new file.").format(name=name)) from exc
 
 
 def _colour_and_gray(image: Image.Image) -> tuple[np.ndarray, np.ndarray]:

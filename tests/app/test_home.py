@@ -29,3 +29,21 @@ def test_bad_device_setting_is_shown_not_raised(monkeypatch):
     finally:
         monkeypatch.delenv("SHOPDL_DEVICE")
         shared_device.clear()
+
+
+def test_the_same_figure_and_the_evaluation_section_read_the_same_on_how_it_works_and_its_page():
+    """PhotoCNN's accuracy was "0.912" on How it works and "91.2%" on Product photos, and the
+    two pages named their model sections differently (issue 19, finding 11)."""
+    from shopdl_core.ui.common import EVALUATION_SECTION
+
+    home = open_app("app_pages/home.py")
+    photos = open_app("app_pages/images.py")
+    assert not home.exception and not photos.exception
+    on_home = {m.label: m.value for m in home.metric}["validation accuracy"]  # PhotoCNN's card
+    on_page = {m.label: m.value for m in photos.metric}["Validation accuracy"]
+    assert on_home == on_page and on_page.endswith("%") and len(on_page.split(".")[1]) == 2  # "91.2%"
+    sidebar = " ".join(c.value for c in home.sidebar.caption)
+    assert f"validation accuracy {on_page}" in sidebar
+    for at in (home, photos):
+        assert EVALUATION_SECTION == "How good are the models?"
+        assert [h.value for h in at.header].count(EVALUATION_SECTION) == 1

@@ -88,7 +88,7 @@ def test_quality_section_shows_the_photo_model_then_the_seed_model(page):
     at = page
     metrics = {m.label: m.value for m in at.metric}
     assert float(metrics["Validation accuracy"].rstrip("%")) >= 85.0
-    assert "Similar products: precision@6" in metrics
+    assert "Similar products of the same kind" in metrics
     at.segmented_control(key="vision_model").set_value("SeedCNN").run()
     assert not at.exception and not at.error
     metrics = {m.label: m.value for m in at.metric}
@@ -159,7 +159,7 @@ def test_a_recognised_photo_has_its_tags_and_no_expander(page):
         ("notes.png", b"this is not a picture", "not an image"),
         ("empty.png", b"", "empty"),
         ("tiny.png", encode(Image.new("RGB", (5, 5), "red")), "16 x 16"),
-        ("cut.jpg", encode(Image.new("RGB", (300, 300), "navy"), "JPEG")[:400], "truncated"),
+        ("cut.jpg", encode(Image.new("RGB", (300, 300), "navy"), "JPEG")[:400], "damaged"),
     ],
 )
 def test_a_bad_upload_shows_an_error_not_a_traceback(page, name, data, message):
@@ -167,4 +167,4 @@ def test_a_bad_upload_shows_an_error_not_a_traceback(page, name, data, message):
     assert not at.exception
     assert len(at.error) == 1 and message in at.error[0].value
     assert not similar_captions(at)
-    assert any(h.value == "How good is this model?" for h in at.header)  # the rest still renders
+    assert any(h.value == "How good are the models?" for h in at.header)  # the rest still renders

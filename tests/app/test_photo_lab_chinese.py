@@ -82,6 +82,10 @@ def test_product_photos_page_in_chinese():
     at = open_page("app_pages/images.py")
     assert at.title[0].value == "📷 商品照片"
     assert at.subheader[0].value in {"连衣裙", "帽子", "长袖上衣", "夹克", "长裤", "衬衫", "鞋", "短裤", "半身裙", "T恤"}
+    # Streamlit draws a delta's arrow from its first character: the Chinese must lead with the sign
+    # too, or the calibration error's fall shows as a red rise.
+    calibration = next(metric for metric in at.metric if metric.label == "校准误差")
+    assert calibration.proto.delta.startswith("-"), calibration.proto.delta
     at.toggle(key="image_heat_map").set_value(True).run()
     assert not at.exception and english_words(at) == set()
     at.segmented_control(key="vision_model").set_value("ProductCNN").run()  # the Fashion-MNIST branch

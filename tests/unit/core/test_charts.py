@@ -108,3 +108,54 @@ def test_sweep_marks_the_best_alpha():
     assert rule["data"]["values"] == [{"alpha": 0.5, "label": "best: 0.5"}]
     metrics = {row["metric"] for row in SPECS["sweep"]["data"]["values"]}
     assert metrics == {"precision@10", "recall@10", "NDCG@10"}
+
+
+def _cell_colour(spec: charts.Spec, count: int) -> str:
+    """The colour the confusion chart's text layer gives a cell holding ``count``."""
+    colour = spec["layer"][1]["encoding"]["color"]
+    test = colour["condition"]["test"]
+    assert test.startswith("datum.images >= ")
+    return colour["condition"]["value"] if count >= float(test.removeprefix("datum.images >= ")) else colour["value"]
+
+
+@pytest.mark.parametrize(("most", "dark", "pale"), [(79, (79, 46, 26), (0, 3, 9, 14)),  # PhotoCNN's 341 photos
+                                                    (980, (980, 300, 150), (0, 12, 60))])  # Fashion-MNIST's 10,000
+def test_confusion_counts_are_white_on_dark_cells_and_ink_on_pale_ones(most, dark, pale):
+    """Whatever the matrix's size: a threshold fixed in images left PhotoCNN's darkest cells
+    (79 photos) in dark ink (issue 19, finding 10)."""
+    counts = [[most, 0], [0, 0]]
+    spec = charts.confusion(counts, ("dress", "hat"))
+    validate_jsonschema(json.loads(json.dumps(spec)), load_schema())
+    assert [_cell_colour(spec, count) for count in dark] == ["white"] * len(dark)
+    assert [_cell_colour(spec, count) for count in pale] == [charts.INK] * len(pale)
+
+
+def _series_colours(spec: charts.Spec) -> dict[str, str]:
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    return dict(zip(scale["domain"], scale["range"]))
+
+
+def test_train_has_one_colour_in_every_training_chart_and_references_sit_in_a_legend():
+    """The lab's photo curves (train, validation) and recommender curves (train, held out)."""
+    photo = [{"epoch": e, "series": s, "loss": 1.0 / e} for e in (1, 2) for s in ("train", "validation")]
+    recommender = [{"epoch": e, "series": s, "rmse": 1.0 / e} for e in (1, 2) for s in ("train", "held out")]
+    specs = [charts.epoch_curves(photo, "loss", "loss"), charts.epoch_curves(photo, "loss", "loss", percent=True),
+             charts.training_curves(recommender, {"user-CF 0.998": 0.998, "baseline 1.049": 1.049})]
+    for spec in specs:
+        validate_jsonschema(json.loads(json.dumps(spec)), load_schema())
+    colours = [_series_colours(spec) for spec in specs]
+    assert {c["train"] for c in colours} == {charts.BLUE}
+    assert colours[0]["validation"] == colours[2]["held out"] == charts.ORANGE
+    references = specs[2]["layer"][1]
+    # Named in a legend under the plot, not written on it where the curve crosses them.
+    assert references["mark"]["type"] == "rule" and references["encoding"]["strokeDash"]["legend"]["orient"] == "bottom"
+    assert all(layer["mark"]["type"] != "text" for spec in specs for layer in spec["layer"])
+    # The series legend sits above the plot: at the side it squeezes the curves on a phone, and
+    # beside the references' legend under the plot the two overflow a phone's width.
+    assert all(spec["layer"][0]["encoding"]["color"]["legend"]["orient"] == "top" for spec in specs)
+
+
+def test_scatter_map_is_valid_with_its_legend_under_the_map():
+    spec = charts.scatter_map([{"x": 0.1, "y": -0.2, "product": "Red dress", "category": "dress"}], "category", "product")
+    validate_jsonschema(json.loads(json.dumps(spec)), load_schema())
+    assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"  # not beside the map on a phone

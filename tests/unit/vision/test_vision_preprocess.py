@@ -135,8 +135,8 @@ def png_header_only(width: int, height: int) -> bytes:
     [
         (b"", "empty"),
         (b"name,price\nTee,12\n", "not an image"),
-        (encode(bar_photo(), "JPEG")[:300], "truncated"),
-        (encode(bar_photo())[:200], "truncated"),
+        (encode(bar_photo(), "JPEG")[:300], "damaged"),
+        (encode(bar_photo())[:200], "damaged"),
         (png_header_only(50_000, 50_000), f"limit is {MAX_PIXELS // 1_000_000} megapixels"),
         (encode(Image.new("RGB", (5, 5), "white")), "at least 16 x 16"),
         (encode(Image.new("RGB", (64, 64), (240, 240, 240))), "stands out"),
