@@ -11,6 +11,7 @@ from shopdl_core.recsys.similarity import SIMILARITIES, SIMILARITY_NAMES
 from shopdl_core.shop.signals import SIGNAL_STRENGTH, with_visitor_row
 from shopdl_core.ui import recsys as ui
 from shopdl_core.ui.shop import visitor_signals
+from shopdl_core.ui.common import EVALUATION_SECTION
 from shopdl_core.ui.widgets import plain, render_product_card
 
 CARDS_PER_ROW = 5
@@ -114,7 +115,7 @@ if matrix is not None and result is not None:
                               "evidence, the other's prediction stands in, or the shopper's own average."))
             st.vega_lite_chart(ui.parts_chart(result), width="stretch")
 
-st.header(_("How good is this model?"))
+st.header(_(EVALUATION_SECTION))
 st.caption(_(
     "Tested on 500 made-up shoppers of the real catalogue with hidden tastes (some show in the products' "
     "features, some only in other shoppers' ratings). Half of each shopper's ratings are hidden, and the hybrid "
