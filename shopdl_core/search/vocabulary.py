@@ -1,8 +1,10 @@
 """The words shoppers use for each kind, colour, department and style: one table, two languages.
 
-Captions for the training photos are built from these words only (search/captions.py). The
-held-out queries (assets/data/search_queries) were written with other words, so that they
-measure how search reads a wording it was not taught.
+Captions for the training photos are built from these words only (search/captions.py), and the
+kind reader (search/kinds.py) names a query's kind by the kind words it holds. The held-out
+queries (assets/data/search_queries) were written against the first, small table (4-6 nouns a
+kind); the table has grown since, from shoppers' words, so many of them now hold a table word
+(docs/search-by-words.md reports them apart).
 """
 
 from __future__ import annotations
@@ -107,8 +109,8 @@ KIND_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                  "露脐装", "短款上衣", "文化衫", "纯色T恤", "情侣T恤", "白T", "短袖上衣", "无袖上衣")),
 }
 
-# Per colour of the palette (vision.colour.PALETTE, the projection's colour input): English, then
-# Chinese words for it, the shades shoppers name mapped to the nearest palette colour.
+# Per colour of the palette (vision.colour.PALETTE): English, then Chinese words for it, the
+# shades shoppers name mapped to the nearest palette colour.
 COLOUR_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "black": (("black", "jet black", "charcoal black", "ebony", "onyx"), ("黑色", "黑", "纯黑", "炭黑", "乌黑")),
     "white": (("white", "off-white", "ivory", "snow white", "optic white"), ("白色", "白", "纯白", "米白", "象牙白", "本白")),
