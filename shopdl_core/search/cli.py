@@ -28,6 +28,9 @@ def add_commands(targets: dict) -> None:
     train.add_argument("--epochs", type=int, default=SearchTrainConfig.epochs)
     train.add_argument("--cache", type=Path, default=None, help="keep photo and caption embeddings here")
     train.add_argument("--output", type=Path, default=None, help="checkpoint path (default: assets/models)")
+    train.add_argument("--words-only", action="store_true",
+                       help="keep the shipped projection; store the kind reader's word vectors (after a change of "
+                            "the word table)")
     train.set_defaults(func=run_train)
     evaluate = targets["evaluate"].add_parser("search", help="precision@6 of the query set")
     evaluate.add_argument("--split", choices=("dev", "heldout"), default="heldout")
@@ -64,13 +67,18 @@ def run_train(args: argparse.Namespace) -> int:
     import torch
 
     from shopdl_core.search.captions import all_captions
+    from shopdl_core.search.kinds import KindReader
     from shopdl_core.search.projection import ProjectionConfig
     from shopdl_core.search.queries import load_queries
-    from shopdl_core.search.train import (SearchTrainConfig, labelled_photos, save_projection, text_vectors,
-                                          train_projection)
+    from shopdl_core.search.train import (SearchTrainConfig, labelled_photos, save_projection, store_kind_words,
+                                          text_vectors, train_projection)
     from shopdl_core.text.encoder import load_text_encoder
     from shopdl_core.vision.trained import load_trained_model
 
+    if args.words_only:
+        path = store_kind_words(load_text_encoder("cpu"), args.output)
+        print(f"stored the kind words' vectors in {path}")
+        return 0
     if args.photos is None:
         raise InputError("Give the clothing photos' train folder: train search --photos DIR.")
     trained = load_trained_model("PhotoCNN", torch.device("cpu"))
@@ -85,7 +93,8 @@ def run_train(args: argparse.Namespace) -> int:
         on_epoch=lambda r: print(f"epoch {r['epoch']:3d}  loss {r['loss']:.4f}  dev p@6 en "
                                  f"{r['dev_precision']['en']:.3f} zh {r['dev_precision']['zh']:.3f}  "
                                  f"T {r['temperature']:.4f}", flush=True))
-    path = save_projection(model, report, photos, captions, train_config, args.output)
+    path = save_projection(model, KindReader.from_captions(captions, caption_vectors), report, photos, captions,
+                           train_config, args.output)
     print(f"kept epoch {report['chosen_epoch']}; wrote {path}")
     return 0
 

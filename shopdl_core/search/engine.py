@@ -1,4 +1,5 @@
-"""Search photos by words: a query's sentence vector against the projected photo vectors.
+"""Search photos by words: a query's sentence vector against the projected photo vectors, plus
+the kind reader's term (search/kinds.py: the query's kind read from its words).
 
 ``load_catalogue_search()`` builds the catalogue's search once (PhotoCNN's shipped catalogue
 index, projected into the text space); ``search_catalogue(query, top_k)`` answers one query.
@@ -17,6 +18,7 @@ import torch
 from shopdl_core.checkpoints import load_checkpoint, restore_model
 from shopdl_core.errors import InputError
 from shopdl_core.i18n import _
+from shopdl_core.search.kinds import KIND_WEIGHT, KindReader
 from shopdl_core.search.photo_index import PhotoIndex, catalogue_index, files_under, index_photo_files
 from shopdl_core.search.projection import PhotoTextProjection, build_projection
 from shopdl_core.search.train import project, projection_path
@@ -29,7 +31,7 @@ DEFAULT_TOP_K = 6
 class SearchResult:
     query: str
     names: tuple[str, ...]  # product ids (catalogue) or file paths, best first
-    scores: tuple[float, ...]  # cosine similarity of the query and each photo, in the text space
+    scores: tuple[float, ...]  # the query's and each photo's cosine in the text space, plus the kind term (search/kinds.py)
     labels: tuple[str, ...]  # each result's kind (catalogue category, or PhotoCNN's answer)
 
 
@@ -43,24 +45,31 @@ def check_query(query: str) -> str:
     return query.strip()
 
 
-def load_projection(path: Path | None = None) -> PhotoTextProjection:
+def load_projection(path: Path | None = None) -> tuple[PhotoTextProjection, KindReader]:
+    """The shipped projection and the kind reader whose word vectors its checkpoint holds."""
     checkpoint = load_checkpoint(path or projection_path(), kind="search")
-    return restore_model(checkpoint, build_projection, "cpu")
+    return restore_model(checkpoint, build_projection, "cpu"), KindReader.from_extras(checkpoint.extras["kind_words"])
 
 
 class PhotoSearch:
-    """A text encoder, the projection and the projected vectors (N, 384) of one set of photos."""
+    """A text encoder, the projection, the projected vectors (N, 384) of one set of photos and
+    their kind probabilities (N, K) as the kind reader sees them."""
 
-    def __init__(self, encoder, projection: PhotoTextProjection, index: PhotoIndex):
+    def __init__(self, encoder, projection: PhotoTextProjection, reader: KindReader, index: PhotoIndex):
         self.encoder = encoder
+        self.reader = reader
         self.index = index
-        self.vectors = torch.from_numpy(project(projection, index))  # (N, 384) unit rows
+        vectors = project(projection, index)
+        self.vectors = torch.from_numpy(vectors)  # (N, 384) unit rows
+        self.photo_kinds = torch.from_numpy(reader.photo_kinds(vectors))  # (N, K)
 
     def search_many(self, queries: list[str], top_k: int = DEFAULT_TOP_K) -> list[SearchResult]:
         if not isinstance(top_k, int) or top_k < 1:
             raise InputError(f"The number of results must be a whole number of at least 1, got {top_k!r}.")
         texts = [check_query(q) for q in queries]
-        similarity = self.encoder.encode(texts, kind="query") @ self.vectors.T  # (Q, N)
+        vectors = self.encoder.encode(texts, kind="query")  # (Q, 384)
+        query_kinds = torch.from_numpy(self.reader.query_kinds(texts, vectors.numpy()))  # (Q, K)
+        similarity = vectors @ self.vectors.T + KIND_WEIGHT * query_kinds @ self.photo_kinds.T  # (Q, N)
         scores, rows = similarity.topk(min(top_k, len(self.index)), dim=1)
         return [SearchResult(text, tuple(self.index.names[i] for i in row.tolist()),
                              tuple(float(s) for s in score), tuple(self.index.labels[i] for i in row.tolist()))
@@ -77,7 +86,7 @@ def load_catalogue_search(device: str | None = None, trained=None, encoder=None)
     caller already holds; by default both are loaded here.
     """
     trained, encoder = _models(device, trained, encoder)
-    return PhotoSearch(encoder, load_projection(), catalogue_index(trained))
+    return PhotoSearch(encoder, *load_projection(), catalogue_index(trained))
 
 
 def folder_search(root: Path | str, device: str | None = None) -> tuple[PhotoSearch, list[str]]:
@@ -85,7 +94,7 @@ def folder_search(root: Path | str, device: str | None = None) -> tuple[PhotoSea
     paths = files_under(root)
     trained, encoder = _models(device, None, None)
     index, skipped = index_photo_files(trained, paths)
-    return PhotoSearch(encoder, load_projection(), index), skipped
+    return PhotoSearch(encoder, *load_projection(), index), skipped
 
 
 def _models(device: str | None, trained, encoder):

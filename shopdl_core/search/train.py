@@ -20,10 +20,12 @@ import numpy as np
 import torch
 
 from shopdl_core import catalog, config
-from shopdl_core.checkpoints import fingerprint, save_checkpoint
+from shopdl_core.checkpoints import fingerprint, load_checkpoint, restore_model, save_checkpoint
 from shopdl_core.search.captions import Caption
+from shopdl_core.search.kinds import KindReader, kind_words
 from shopdl_core.search.photo_index import PhotoIndex, index_photo_files
-from shopdl_core.search.projection import ProjectionConfig, PhotoTextProjection, colour_one_hot, contrastive_loss
+from shopdl_core.search.projection import (ProjectionConfig, PhotoTextProjection, build_projection, colour_one_hot,
+                                          contrastive_loss)
 from shopdl_core.search.queries import load_queries, precision_at_k
 from shopdl_core.vision.photos import list_photo_folder, stratified_split
 
@@ -175,14 +177,28 @@ def projection_path() -> Path:
     return config.models_dir() / "search_projection.pt"
 
 
-def save_projection(model: PhotoTextProjection, report: dict, photos: LabelledPhotos, captions: list[Caption],
-                    train_config: SearchTrainConfig, path: Path | None = None) -> Path:
+def save_projection(model: PhotoTextProjection, reader: KindReader, report: dict, photos: LabelledPhotos,
+                    captions: list[Caption], train_config: SearchTrainConfig, path: Path | None = None) -> Path:
     names = "\n".join(f"{Path(n).parent.name}/{Path(n).name}" for n in photos.index.names)
     return save_checkpoint(
         path or projection_path(), model, kind="search", model_name="PhotoTextProjection",
         config=asdict(model.config), metrics={k: v for k, v in report.items() if k != "history"},
         fingerprint=fingerprint(names, "\n".join(c.text for c in captions)),
-        extras={"training": asdict(train_config), "history": report["history"]},
+        extras={"training": asdict(train_config), "history": report["history"], "kind_words": reader.to_extras()},
         trained_on=(f"{report['training_photos']} clothing photos ({report['choosing_photos']} more for choosing; "
                     f"the catalogue's left out) and {len(captions)} captions"),
     )
+
+
+def store_kind_words(encoder, path: Path | None = None) -> Path:
+    """Re-save the projection's checkpoint with the kind reader's words and their vectors from
+    ``encoder``, the projection unchanged: what a change of the word table (search/vocabulary.py)
+    needs, when the captions the projection was trained on stay as they were."""
+    path = path or projection_path()
+    checkpoint = load_checkpoint(path, kind="search")
+    words, kinds = kind_words()
+    reader = KindReader(words, np.array(kinds), encoder.encode(list(words), kind="query").numpy())
+    return save_checkpoint(path, restore_model(checkpoint, build_projection, "cpu"), kind="search",
+                           model_name=checkpoint.model_name, config=checkpoint.config, metrics=checkpoint.metrics,
+                           fingerprint=checkpoint.fingerprint, extras={**checkpoint.extras, "kind_words": reader.to_extras()},
+                           trained_on=checkpoint.trained_on)
