@@ -32,3 +32,17 @@ def render_product_card(product_id: str, headline: str, reasons: list[str] | tup
         st.markdown(f"**{plain(headline)}**")
         for reason in reasons:
             st.caption(plain(reason))
+
+
+# Streamlit draws a page link on one line and cuts a long label with an ellipsis; a product card
+# is 168 px wide, so on a phone "Navy Everyday Dress" read "Navy Everyday Dres". Let labels wrap.
+_STYLES = """<style>
+[data-testid="stPageLink-NavLink"] span, [data-testid="stPageLink-NavLink"] p {
+  white-space: normal; overflow: visible; text-overflow: clip;
+}
+</style>"""
+
+
+def page_styles() -> None:
+    """The app's few style rules, once per run (a style-only st.html takes no room on the page)."""
+    st.html(_STYLES)

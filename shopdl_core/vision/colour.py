@@ -13,9 +13,8 @@ The reader, ``read_colour(rgb)``:
    ring (a garment that fills the frame touches the border, but it fills the middle more).
    Pixels within a background cluster's reach (its spread, clamped) are dropped.
 2. The garment's pixels are clustered with k-means (GARMENT_CLUSTERS) in CIELAB; each
-   cluster is named from the palette, its share of the garment weighted by closeness to the
-   photo's middle (CENTRE_SIGMA). The largest cluster with its shades names the garment;
-   between navy and blue (denim's shades span both), the one holding more of it.
+   cluster is named from the palette, and the name holding the largest share of the garment
+   names it: shading splits a plain garment into lighter and darker clusters of one name.
 3. "multicolour" when the garment is patterned: many sharp colour edges inside it
    (EDGE_DENSITY of neighbouring pixel pairs at least EDGE_DELTA_E apart) and a second name
    holding at least SECOND_SHARE of it.
@@ -54,8 +53,6 @@ GREY_CHROMA = 9.0  # C* below this is a grey, whatever the hue
 DARK = 30.0  # L* below this: black, navy or a dark chromatic colour
 NAVY_CHROMA = (8.0, 30.0)  # a dark blue with C* in this range is navy; above it, blue (unless very dark)
 WHITE = 68.0  # L* above this (and grey chroma, or a pale tint) is white
-NAVY_BLUE = -5.0  # b* at or below this (a blue hue) makes a dark colour navy, not black
-DARK_BROWN = 0.3  # C*/L* at or above this makes a dark warm colour brown, not black
 BEIGE_CHROMA = 30.0  # warm hues (40 to 105) below this chroma: beige when light, brown when dark
 
 WORK_SIDE = 64  # the photo is read at this many pixels a side: colour needs no detail
@@ -67,7 +64,6 @@ BACKGROUND_REACH = (12.0, 25.0)  # delta E: twice a background cluster's spread,
 MIN_GARMENT = 0.05  # below this share of the photo, the middle half is read instead
 GARMENT_CLUSTERS = 4
 SHADE_DELTA_E = 15.0  # clusters this close to the largest are its shades
-CENTRE_SIGMA = 0.3  # the centre weight's spread, as a fraction of the photo's sides
 MAX_POINTS = 3000  # garment pixels clustered at most
 EDGE_DELTA_E = 15.0
 EDGE_DENSITY = 0.12
@@ -84,7 +80,7 @@ _WHITE_POINT = np.array([0.95047, 1.0, 1.08883], dtype=np.float32)
 @dataclass(frozen=True)
 class ColourReading:
     name: str  # a PALETTE name
-    shares: dict[str, float]  # each plain name's centre-weighted share of the garment, largest first
+    shares: dict[str, float]  # the garment's share of each plain name found in it, largest first
     edge_density: float  # share of neighbouring garment pixel pairs across a sharp colour edge
     garment_share: float  # the share of the photo taken as garment
 
@@ -107,10 +103,6 @@ def name_lab(lightness: float, a: float, b: float) -> str:
     """The palette name of one CIELAB colour (never multicolour)."""
     chroma = math.hypot(a, b)
     hue = math.degrees(math.atan2(b, a)) % 360
-    if lightness < DARK and b <= NAVY_BLUE and _bluish(hue, chroma) and chroma < NAVY_CHROMA[1]:
-        return "navy"  # phone photos show navy dull: a dark colour with b* clearly negative
-    if lightness < DARK and 40 <= hue < 105 and chroma >= DARK_BROWN * lightness:
-        return "brown"  # dark leather: faint chroma, but a lot of it for so little lightness
     if chroma < GREY_CHROMA or (lightness < DARK and chroma < NAVY_CHROMA[0]):
         return "black" if lightness < DARK else ("white" if lightness > WHITE else "grey")
     if lightness < DARK:
@@ -198,14 +190,6 @@ def garment_mask(lab: np.ndarray) -> np.ndarray:
     return mask if mask.mean() >= MIN_GARMENT else _middle(height, width, 0.25)
 
 
-def _centre_weight(height: int, width: int) -> np.ndarray:
-    """(h, w) weights falling off from the photo's middle: a garment is photographed in the
-    middle, and what the border model keeps of a busy floor lies at the edges."""
-    y = (np.arange(height) + 0.5) / height - 0.5
-    x = (np.arange(width) + 0.5) / width - 0.5
-    return np.exp(-(y[:, None] ** 2 + x[None] ** 2) / (2 * CENTRE_SIGMA ** 2))
-
-
 def _resized(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     picture = Image.fromarray(mask.astype(np.uint8) * 255).resize(shape[::-1], Image.Resampling.NEAREST)
     return np.asarray(picture) > 0
@@ -240,11 +224,10 @@ def read_colour(rgb: np.ndarray) -> ColourReading:
     mask = garment_mask(_lab_at(picture, WORK_SIDE))
     fine = _lab_at(picture, EDGE_SIDE)  # a check or a fine stripe blurs into one colour at WORK_SIDE
     fine_mask = _resized(mask, fine.shape[:2])
-    step = max(1, int(fine_mask.sum()) // MAX_POINTS)  # an even subsample keeps it fast
-    garment = fine[fine_mask][::step]  # (N, 3)
-    weight = _centre_weight(*fine.shape[:2])[fine_mask][::step]  # (N,)
+    garment = fine[fine_mask]  # (N, 3)
+    garment = garment[::max(1, len(garment) // MAX_POINTS)]  # an even subsample keeps it fast
     centres, assign = kmeans(garment, GARMENT_CLUSTERS)
-    counts = np.bincount(assign, weight, minlength=len(centres)) / weight.sum()
+    counts = np.bincount(assign, minlength=len(centres)) / len(assign)
     shares: dict[str, float] = {}
     for centre, share in zip(centres, counts):
         name = name_lab(*(float(v) for v in centre))
@@ -254,10 +237,8 @@ def read_colour(rgb: np.ndarray) -> ColourReading:
     edge_density = _edge_density(fine, fine_mask)
     patterned = edge_density >= BUSY or (
         edge_density >= EDGE_DENSITY and len(names) > 1 and shares[names[1]] >= SECOND_SHARE)
-    name = MULTICOLOUR if patterned else _main_name(centres, counts)
-    if name in ("navy", "blue"):  # one hue at two lightnesses: the one holding more of the garment
-        name = max(("navy", "blue"), key=lambda blue: shares.get(blue, 0.0))
-    return ColourReading(name=name, shares=shares, edge_density=edge_density, garment_share=float(mask.mean()))
+    return ColourReading(name=MULTICOLOUR if patterned else _main_name(centres, counts), shares=shares,
+                         edge_density=edge_density, garment_share=float(mask.mean()))
 
 
 def product_colour(rgb: np.ndarray) -> str:

@@ -27,9 +27,6 @@ def test_srgb_to_lab_matches_published_values():
     ((100, 75, 70), "brown"),  # a dull dark red-brown (taupe) is not pink
     ((40, 38, 42), "black"),  # a faint purple cast on black
     ((20, 60, 35), "green"),  # bottle green stays green however dark
-    ((28, 30, 42), "navy"),  # dull navy in a phone photo: little chroma, but b* clearly negative
-    ((30, 30, 34), "black"),  # the faint blue cast many black garments get
-    ((48, 38, 30), "brown"),  # dark leather: little chroma, but a lot for its lightness
 ])
 def test_hand_picked_colours_get_their_names(rgb, name):
     assert name_lab(*srgb_to_lab(np.array(rgb, dtype=np.float32))) == name
