@@ -7,13 +7,14 @@ from shopdl_core.ui.demos import DEMOS
 from shopdl_core.ui.language import choose_language
 from shopdl_core.ui.page_state import keep_page_settings
 from shopdl_core.ui.replica import notice_after_failover
+from shopdl_core.ui.shop import SHOP_PAGE, SHOP_URL_PATH
 from shopdl_core.ui.sidebar import render_sidebar
 from shopdl_core.ui.widgets import page_styles
 
 st.set_page_config(page_title="ShopDL", page_icon="🛍️", layout="wide")
 choose_language()
 
-shop = st.Page("app_pages/shop.py", title=_("Shop"), icon="🛍️", url_path="shop", default=True)
+shop = st.Page(SHOP_PAGE, title=_("Shop"), icon="🛍️", url_path=SHOP_URL_PATH, default=True)
 overview = st.Page("app_pages/home.py", title=_("How it works"), icon="🧠", url_path="how-it-works")
 demo_pages = [st.Page(demo.page, title=_(demo.title), icon=demo.icon) for demo in DEMOS]
 navigation = st.navigation([shop, overview, *demo_pages])

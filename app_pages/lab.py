@@ -13,6 +13,7 @@ from shopdl_core.errors import CheckpointError, InputError
 from shopdl_core.i18n import N_, _, pgettext
 from shopdl_core.recsys.factorisation import FactorisationConfig
 from shopdl_core.ui import charts, lab, lab_photo
+from shopdl_core.ui.language import localised_fragment
 from shopdl_core.ui.vision import (PHOTO_MODEL, analysed_photo, answer_line, chosen_photo_bytes, photo_digest,
                                    shown_classes)
 from shopdl_core.vision.lab_head import MAX_EPOCHS as MAX_HEAD_EPOCHS, LabHeadConfig
@@ -96,7 +97,7 @@ def live(kind: str, draw_charts, figures, after_run=None) -> None:
     run = lab.current_run(kind)
     polling = run is not None and run.running
 
-    @st.fragment(run_every=REDRAW_S if polling else None)
+    @localised_fragment(run_every=REDRAW_S if polling else None)
     def redraw() -> None:
         run = lab.current_run(kind)
         if run is None:

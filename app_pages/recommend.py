@@ -30,7 +30,7 @@ try:
     matrix = with_visitor_row(ratings_from_table(edited, labels, ui.column_names()), visitor_signals(), visitor_row)
 except InputError as exc:
     matrix = None
-    st.error(_("{error} Fix the cell to see recommendations; your other edits are kept.").format(error=exc))
+    st.error(_("{error} Fix the cell to see recommendations; your other edits are kept.").format(error=plain(str(exc))))
 if matrix is not None and visitor_row in matrix.shoppers:
     st.caption(_("**{visitor}** is you, as the Shop sees you: a product you viewed counts as {view:g} stars, liked "
                  "{like:g}, put in the bag {bag:g}. Pick it as the shopper to see what the Shop recommends, and "
@@ -84,7 +84,7 @@ if matrix is not None:
             for column, item in zip(st.columns(CARDS_PER_ROW), row):
                 with column:
                     render_product_card(item.product_id, *ui.card_text(item))
-        (st.warning if result.fallback else st.info)(result.note)
+        (st.warning if result.fallback else st.info)(plain(result.note))  # it names shoppers
 
 reset_column, download_column, upload_column = st.columns([1, 1, 2])
 reset_column.button(_("Reset to demo ratings"), on_click=ui.reset_to_demo, key="recsys_reset")
@@ -103,7 +103,7 @@ if matrix is not None and result is not None:
     with heatmap_column:
         st.subheader(_("How alike the shoppers are"))
         st.caption(_("{measure}. {shopper}'s row is outlined; the diagonal is 1, as every shopper is fully alike "
-                     "to themself.").format(measure=result.similarity_caption, shopper=shopper))
+                     "to themself.").format(measure=result.similarity_caption, shopper=plain(shopper)))
         st.vega_lite_chart(ui.similarity_heatmap(matrix.shoppers, result), width="stretch")
     with parts_column:
         st.subheader(_("What each score is made of"))

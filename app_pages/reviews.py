@@ -161,7 +161,7 @@ def render_batch() -> None:
         frame, encoding = read_review_csv(upload.getvalue())
         columns = text_columns(frame)
     except InputError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))  # it may quote the file's header cells
         return
     st.caption(_("{rows:,} row(s), read as {encoding}.").format(rows=len(frame), encoding=ENCODING_NAMES[encoding]))
     left, right = st.columns(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,8 @@ def open_app(page: str | None = None) -> AppTest:
 @pytest.fixture
 def app_at():
     return open_app
+
+
+def shown_text(markdown: str) -> str:
+    """What a reader sees of markdown the page escaped with ``plain()``: the backslashes dropped."""
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -38,7 +38,7 @@ class SearchResult:
 def check_query(query: str) -> str:
     """The query, stripped; InputError when it is not a string, empty or too long."""
     if not isinstance(query, str) or not query.strip():
-        raise InputError("Type what you are looking for, e.g. “a red summer dress” or “运动鞋”.")
+        raise InputError(_("Type what you are looking for, e.g. “a red summer dress” or “运动鞋”."))
     if len(query) > MAX_QUERY_CHARS:
         raise InputError(_("A search is at most {limit} characters: describe the product in a few words.").format(
             limit=MAX_QUERY_CHARS))

@@ -89,6 +89,9 @@ def score_notes(score: ReviewScore) -> list[str]:
     return notes
 
 
+RESULT_COLUMNS = ("sentiment", "prob_positive", "unknown_share", "note", "language")  # what score_frame adds
+
+
 def score_frame(scorer: SentimentModel, frame: pd.DataFrame, column: str,
                 on_progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """The frame with language ("en" or "zh"), sentiment ("positive", "negative"), prob_positive,
@@ -99,7 +102,8 @@ def score_frame(scorer: SentimentModel, frame: pd.DataFrame, column: str,
     """
     if column not in frame.columns:
         raise InputError(_("The CSV has no column {column!r}.").format(column=column))
-    scored = frame.copy()
+    # A file's own column named like a result (a labelled "sentiment") is kept, renamed, not overwritten.
+    scored = frame.rename(columns={name: f"{name} (file)" for name in frame.columns if name in RESULT_COLUMNS})
     scored["sentiment"] = ""
     scored["prob_positive"] = float("nan")
     scored["unknown_share"] = float("nan")

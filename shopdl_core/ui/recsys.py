@@ -30,6 +30,8 @@ from shopdl_core.recsys.recommend import Recommendation, Recommendations, fit_re
 from shopdl_core.recsys.recommenders import RECOMMENDERS
 from shopdl_core.shop.catalogue import find_product
 from shopdl_core.ui import charts
+from shopdl_core.ui.language import localised
+from shopdl_core.ui.widgets import plain
 
 SHOPPER_KEY = "recsys_shopper"
 VISITOR_ROW = N_("🛍️ Shop visitor")  # the shop visitor's row in the matrix, named in the page's language
@@ -212,11 +214,13 @@ def _start_over_from(table: pd.DataFrame) -> None:
     st.session_state.pop(EDITOR_KEY, None)
 
 
+@localised
 def reset_to_demo() -> None:
     _start_over_from(demo_table())
     st.session_state.pop(UPLOAD_ERROR_KEY, None)
 
 
+@localised
 def load_upload() -> None:
     """on_change of the CSV uploader: replace the table only when the whole file is valid."""
     upload = st.session_state.get(UPLOAD_KEY)
@@ -227,7 +231,7 @@ def load_upload() -> None:
         _start_over_from(table_from_csv(upload.getvalue(), demo_products(), column_names()))
     except InputError as exc:
         st.session_state[UPLOAD_ERROR_KEY] = _("{file} was not loaded, your table is unchanged: {error}").format(
-            file=upload.name, error=exc)
+            file=plain(upload.name), error=plain(str(exc)))
 
 
 def similarity_heatmap(matrix_shoppers: tuple[str, ...], result: Recommendations) -> charts.Spec:

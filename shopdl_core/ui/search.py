@@ -32,7 +32,7 @@ def search_box(key: str = "image_search") -> None:
     """A search box; a query is answered with the best-matching catalogue products as cards."""
     query = st.text_input(_("Search the shop by words, in English or Chinese"), key=key,
                           placeholder=_("a red summer dress · 运动鞋 · something warm for winter"))
-    if not query:
+    if not query.strip():
         return
     try:
         result = cached_search(query, DEFAULT_TOP_K)

@@ -18,9 +18,11 @@ from shopdl_core.search.engine import MAX_QUERY_CHARS
 from shopdl_core.shop import catalogue
 from shopdl_core.shop.recommend import ShopPick, also_liked, recommended_for_visitor, shop_shoppers
 from shopdl_core.shop.signals import SIGNALS_KEY, Signals, products_with, with_signal, without_signal
+from shopdl_core.ui.language import localised_fragment
 from shopdl_core.ui.search import cached_search
 
 SHOP_PAGE = "app_pages/shop.py"
+SHOP_URL_PATH = "shop"  # the navigation's url path of the shop (app.py); links name the page by it
 # Cards of a fixed width in a wrapping row: five a row on a laptop (1440 px), two on a phone
 # (390 px), where Streamlit's columns would stack into one long column.
 CARD_WIDTH = 168  # two cards and the small gap (1 rem) fit a 390 px phone's 358 px of content
@@ -61,7 +63,7 @@ def cached_also_liked(product_id: str) -> list[ShopPick]:
 def shop_page() -> st.Page:
     """The shop as a link target. A Page object spares st.page_link resolving the script's path on
     disk for each of the 25 cards of every run; the title is the navigation's business (app.py)."""
-    return st.Page(SHOP_PAGE, url_path="shop")
+    return st.Page(SHOP_PAGE, url_path=SHOP_URL_PATH)
 
 
 def product_link(product_id: str, label: str) -> None:
@@ -179,7 +181,7 @@ def recommended_section() -> None:
     card_rows([pick.product_id for pick in picks], [pick_reason(pick) for pick in picks])
 
 
-@st.fragment
+@localised_fragment
 def all_products_section() -> None:
     """Search, filters and the grid. A fragment: typing a search or changing a filter reruns only
     this part, not the navigation, the sidebar and "Recommended for you" (which these widgets do

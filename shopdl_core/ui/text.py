@@ -63,6 +63,9 @@ def scored_table(scored: pd.DataFrame, *, unknown_words: bool) -> tuple[pd.DataF
     table["language"] = [_(LANGUAGE_NAMES[code]) if code else NOT_SCORED for code in table["language"]]
     table["sentiment"] = [_(SENTIMENT_NAMES[label]) if label else NOT_SCORED for label in table["sentiment"]]
     headers = {column: _(header) for column, header in SCORED_HEADERS.items() if column in table}
+    # The file's own columns keep their names, unless one reads like a result's header ("Sentiment").
+    headers |= {column: _("{column} (in the file)").format(column=column) for column in table.columns
+                if column not in SCORED_HEADERS and column in headers.values()}
     bars = {"prob_positive": ("%.3f", _("The model's calibrated probability that the review is positive.")),
             "unknown_share": ("percent", _("Share of the words and marks the model does not know."))}
     config = {headers[column]: st.column_config.ProgressColumn(headers[column], min_value=0.0, max_value=1.0,

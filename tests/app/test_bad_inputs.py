@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.conftest import open_app
+from tests.conftest import open_app, shown_text
 
 RECOMMEND, IMAGES, REVIEWS = "app_pages/recommend.py", "app_pages/images.py", "app_pages/reviews.py"
 KEPT_RATING = ("White Holiday Hat", 4.0)  # Ana's rating, edited before every case
@@ -159,7 +159,7 @@ CASES = [
 
 
 def boxes(at, box: str) -> list[str]:
-    return [element.value for element in getattr(at, box)]
+    return [shown_text(element.value) for element in getattr(at, box)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

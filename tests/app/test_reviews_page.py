@@ -110,6 +110,11 @@ def test_csv_batch_scores_rows_and_offers_a_download(page):
 
 
 def test_csv_chart_counts_reviews_in_whole_numbers(page):
+    csv = "comment\nLove it! Fits perfectly.\nCheap and it tore after one wash.\n\n"
+    page.file_uploader(key="review_csv").upload("chart.csv", csv.encode(), "text/csv")
+    page.run()
+    page.button(key="score_csv").click().run()
+    assert not page.exception
     spec = json.loads(page.get("vega_lite_chart")[0].proto.spec)
     x = spec["encoding"]["x"]
     assert x["axis"]["tickMinStep"] == 1 and x["axis"]["format"] == "d"  # no 0.1 ... 3.0 axis

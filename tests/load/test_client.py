@@ -91,3 +91,17 @@ def test_percentile_is_nearest_rank():
     assert percentile(values, 0.50) == 10.0
     assert percentile(values, 0.95) == 19.0
     assert percentile([3.0], 0.95) == 3.0
+
+
+@pytest.mark.e2e
+def test_a_fragment_rerun_keeps_the_page_language(app_url):
+    """A filter reruns only the storefront's fragment, without app.py: it must still speak Chinese."""
+    async def filter_in_chinese():
+        async with AppSession(app_url) as session:
+            await session.open("", query="lang=zh")
+            return await session.set_values({"shop_kinds": ["dress"]})
+
+    run = run_async(filter_in_chinese())
+    assert run.errors == []
+    counts = [text for text in run.texts("markdown") if "件商品" in text or "products" in text]
+    assert counts and all("件商品" in text for text in counts), counts

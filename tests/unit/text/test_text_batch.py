@@ -61,3 +61,19 @@ def test_score_frame_scores_filled_cells_and_notes_empty_ones():
     assert progress[-1] == (3, 3)
     with pytest.raises(InputError, match="no column 'text'"):
         score_frame(scorer, frame, "text")
+
+
+def test_a_files_own_result_named_columns_are_kept_renamed_and_shown_apart():
+    from shopdl_core.ui.text import scored_table
+
+    torch.manual_seed(0)
+    vocab = ["<pad>", "<unk>", "love", "it"]
+    model = build_model("AttentionRNN", {"vocab_size": len(vocab), "embed_dim": 4, "hidden_dim": 3}).eval()
+    scorer = SentimentModel("AttentionRNN", model, Vocabulary(vocab), "cpu")
+    frame = pd.DataFrame({"review": ["love it", "it"], "sentiment": ["pos", "neg"], "Sentiment": ["5", "1"]})
+    scored = score_frame(scorer, frame, "review")
+    assert scored["sentiment (file)"].tolist() == ["pos", "neg"]  # the labels the file came with
+    assert set(scored["sentiment"]) <= {"positive", "negative"}
+    shown, _ = scored_table(scored, unknown_words=True)
+    assert shown.columns.is_unique  # st.dataframe refuses duplicate names (a traceback on the page)
+    assert {"Sentiment (in the file)", "Sentiment", "sentiment (file)"} <= set(shown.columns)
