@@ -64,9 +64,6 @@ if matrix is not None:
                                   help=_("Pearson compares each shopper's ratings around their own average, so a "
                                          "generous and a strict shopper who like the same things look alike; "
                                          "cosine compares the star ratings as they are."))
-        with st.expander(_("🔗 Link to this shopper")):
-            st.caption(_("Opens these recommendations in the demo table: your edits stay in this tab."))
-            st.code(ui.link_to_shopper(shopper), language=None, wrap_lines=True)
         if link_problem:
             st.warning(plain(link_problem))
     try:
@@ -85,6 +82,9 @@ if matrix is not None:
                 with column:
                     render_product_card(item.product_id, *ui.card_text(item))
         (st.warning if result.fallback else st.info)(plain(result.note))  # it names shoppers
+    with st.expander(_("🔗 Link to this shopper")):
+        st.caption(_("Opens these recommendations in the demo table: your edits stay in this tab."))
+        st.code(ui.link_to_shopper(shopper), language=None, wrap_lines=True)
 
 reset_column, download_column, upload_column = st.columns([1, 1, 2])
 reset_column.button(_("Reset to demo ratings"), on_click=ui.reset_to_demo, key="recsys_reset")
