@@ -147,11 +147,17 @@ def test_the_shop_visitor_is_a_row_of_the_matrix(at):
     assert card_names(at)  # recommendations for the visitor's own row
 
 
-def test_a_link_with_a_shopper_opens_their_recommendations_and_the_page_gives_its_own_link():
+def open_by_link(**query: str) -> AppTest:
+    """The Recommender opened from a link carrying ``query``, as a new visitor does."""
     at = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.query_params["shopper"] = "Dev"
+    for name, value in query.items():
+        at.query_params[name] = value
     at.switch_page(PAGE)
-    at.run()
+    return at.run()
+
+
+def test_a_link_with_a_shopper_opens_their_recommendations_and_the_page_gives_its_own_link():
+    at = open_by_link(shopper="Dev")
     assert not at.exception and not at.error
     assert at.selectbox(key="recsys_shopper").value == "Dev"
     assert at.query_params["shopper"] == "Dev"
@@ -162,10 +168,7 @@ def test_a_link_with_a_shopper_opens_their_recommendations_and_the_page_gives_it
 
 
 def test_a_link_to_a_shopper_the_table_lacks_says_so_and_shows_the_first_shopper():
-    at = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=APP_TIMEOUT_S)
-    at.query_params["shopper"] = "**Mallory**<b>"
-    at.switch_page(PAGE)
-    at.run()
+    at = open_by_link(shopper="**Mallory**<b>")
     assert not at.exception and not at.error
     assert any("is not in this rating table" in warning.value and "\\*\\*Mallory" in warning.value
                for warning in at.warning)
