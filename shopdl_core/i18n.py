@@ -135,16 +135,30 @@ def N_(message: str) -> str:
     return message
 
 
+class _LazyMessage(str):
+    """A message that is translated each time it is turned into text (``str()``), in the
+    language of the run that shows it. For texts fixed where a function is defined, such as the
+    loading message of a cache decorator, which Streamlit turns into text only when it shows it."""
+
+    def __str__(self) -> str:
+        return _(str.__str__(self))
+
+
+def L_(message: str) -> str:
+    """Marks a message for the catalogue and translates it lazily: see ``_LazyMessage``."""
+    return _LazyMessage(message)
+
+
 def source_messages(paths: list[Path]) -> set[str]:
-    """The catalogue keys the source files ask for: the literal arguments of ``_()``, ``N_()``
-    and ``pgettext()`` calls (what a .po file must hold), found by parsing, not by running."""
+    """The catalogue keys the source files ask for: the literal arguments of ``_()``, ``N_()``,
+    ``L_()`` and ``pgettext()`` calls (what a .po file must hold), found by parsing, not by running."""
     found = set()
     for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
             literals = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
-            if node.func.id in ("_", "N_") and len(literals) == 1 == len(node.args):
+            if node.func.id in ("_", "N_", "L_") and len(literals) == 1 == len(node.args):
                 found.add(literals[0])
             elif node.func.id == "pgettext" and len(literals) == 2 == len(node.args):
                 found.add(literals[0] + _CONTEXT_SEPARATOR + literals[1])

@@ -24,7 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from shopdl_core import catalog, lab_defaults
-from shopdl_core.i18n import N_, _, pgettext
+from shopdl_core.i18n import _, L_, N_, pgettext
 from shopdl_core.recsys.collaborative import UserKNN
 from shopdl_core.recsys.datasets import RatingTriples, holdout_split, synthetic_shop
 from shopdl_core.recsys.evaluation import evaluate_folds
@@ -231,12 +231,12 @@ def start_run(kind: str, settings: Any, train: Callable[[LabRun], Any], pace_s: 
 
 # The learned recommender on the synthetic shop.
 
-@st.cache_data(show_spinner="Preparing the synthetic shop…")
+@st.cache_data(show_spinner=L_("Preparing the synthetic shop…"))
 def shop_split() -> tuple[RatingTriples, RatingTriples]:
     return holdout_split(synthetic_shop(catalog.load_catalog()).ratings, lab_defaults.HELD_OUT)
 
 
-@st.cache_data(show_spinner="Scoring user-CF and the baseline…")
+@st.cache_data(show_spinner=L_("Scoring user-CF and the baseline…"))
 def reference_rmse() -> dict[str, float]:
     """Held-out RMSE of user-CF (k = 40, the page's collaborative method) and of the biases alone."""
     train, test = shop_split()
@@ -293,7 +293,7 @@ def shop_shopper_names() -> list[str]:
     return [_("Shopper {number}").format(number=number) for number in range(1, shop_split()[0].n_shoppers + 1)]
 
 
-@st.cache_resource(show_spinner="Fitting user-CF on the synthetic shop…")
+@st.cache_resource(show_spinner=L_("Fitting user-CF on the synthetic shop…"))
 def shop_user_knn() -> UserKNN:
     return UserKNN().fit(shop_split()[0].to_matrix())
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from shopdl_core.i18n import _
+from shopdl_core.i18n import _, L_
 from shopdl_core.ui import charts
 from shopdl_core.ui.lab import PHOTO, LabRun, chart_epochs, paced_append, start_run
 from shopdl_core.vision.lab_head import LabFeatures, LabHead, LabHeadConfig, fit, load_lab_features, prepare_lab_data
 from shopdl_core.vision.preprocess import DecodedPhoto
 
 
-@st.cache_resource(show_spinner="Loading the lab's photo features…")
+@st.cache_resource(show_spinner=L_("Loading the lab's photo features…"))
 def photo_features() -> LabFeatures:
     return load_lab_features()
 
@@ -24,7 +24,7 @@ def start_photo_head(settings: LabHeadConfig, pace_s: float = 0.0) -> str | None
                                                       stop=run.stop).model, pace_s)
 
 
-@st.cache_resource(show_spinner="Loading the ImageNet EfficientNet-Lite0…")
+@st.cache_resource(show_spinner=L_("Loading the ImageNet EfficientNet-Lite0…"))
 def imagenet_backbone():
     from shopdl_core.vision.lab_head import imagenet_backbone as load  # torch's model code, on first use
 

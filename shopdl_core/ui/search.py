@@ -6,12 +6,12 @@ import streamlit as st
 
 from shopdl_core import catalog
 from shopdl_core.errors import CheckpointError, InputError
-from shopdl_core.i18n import _
+from shopdl_core.i18n import _, L_
 from shopdl_core.search.engine import DEFAULT_TOP_K, PhotoSearch, SearchResult, load_catalogue_search, search_catalogue
 from shopdl_core.ui.vision import PHOTO_MODEL, load_vision_model, similar_product_cards
 
 
-@st.cache_resource(show_spinner="Loading search by words…")
+@st.cache_resource(show_spinner=L_("Loading search by words…"))
 def load_catalogue_search_shared() -> PhotoSearch:
     """One catalogue search per server process, on the shared PhotoCNN and the shared text encoder
     (the review model reads the same copy)."""

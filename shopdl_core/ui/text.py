@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from shopdl_core import registry
-from shopdl_core.i18n import N_, _
+from shopdl_core.i18n import _, L_, N_
 from shopdl_core.text.encoder import TextEncoder, load_text_encoder
 from shopdl_core.text.encoder.sentiment import Attribution, load_multilingual_sentiment
 from shopdl_core.text.predict import ReviewScore, SentimentModel, load_sentiment_model
@@ -34,7 +34,7 @@ _HIGHLIGHT_RGB = "194, 65, 12"
 _TOWARDS_RGB = {True: "21, 128, 61", False: "194, 65, 12"}
 
 
-@st.cache_resource(show_spinner="Loading the multilingual text encoder…")
+@st.cache_resource(show_spinner=L_("Loading the multilingual text encoder…"))
 def load_shared_text_encoder() -> TextEncoder:
     """One copy of multilingual-e5-small per server process: the review model and the search by
     words both read it, and neither writes to it."""
@@ -43,7 +43,7 @@ def load_shared_text_encoder() -> TextEncoder:
     return encoder
 
 
-@st.cache_resource(show_spinner="Loading the review model…")
+@st.cache_resource(show_spinner=L_("Loading the review model…"))
 def load_text_model(name: str) -> SentimentModel:
     """One shared copy of each review model per server process, already in eval mode."""
     if registry.get_model_entry(name).pretrained_encoder:

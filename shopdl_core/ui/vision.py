@@ -10,7 +10,7 @@ import streamlit as st
 from PIL import Image
 
 from shopdl_core import catalog, config, registry
-from shopdl_core.i18n import N_, _, pgettext
+from shopdl_core.i18n import _, L_, N_, pgettext
 from shopdl_core.shop.catalogue import find_product
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import build_shared_model, shared_device
@@ -40,13 +40,13 @@ def shown_classes(top) -> list[tuple[str, float]]:
     return [(class_name(label), probability) for label, probability in top]
 
 
-@st.cache_resource(show_spinner="Loading the image model…")
+@st.cache_resource(show_spinner=L_("Loading the image model…"))
 def load_vision_model(name: str) -> TrainedVisionModel:
     """One shared, eval-mode copy of each image model per server process."""
     return build_shared_model(name, load_trained_model)
 
 
-@st.cache_resource(show_spinner="Measuring the Fashion-MNIST models on the validation photos…")
+@st.cache_resource(show_spinner=L_("Measuring the Fashion-MNIST models on the validation photos…"))
 def silhouette_real_photo_accuracy(name: str) -> dict:
     """A Fashion-MNIST model's accuracy on the shipped validation photos (computed once per process)."""
     from shopdl_core.vision.photo_eval import silhouette_accuracy

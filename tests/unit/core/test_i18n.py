@@ -49,6 +49,20 @@ def test_language_is_per_thread():
     assert i18n.current_language() == "en"  # this thread never set one
 
 
+def test_a_lazy_message_is_translated_when_shown_in_the_language_of_that_run():
+    # the loading messages of the cache decorators are made once, at import, in no language;
+    # Streamlit turns them into text (str()) when it shows the spinner
+    message = i18n.L_("Loading the image model…")
+    assert isinstance(message, str)
+    i18n.set_language("zh")
+    try:
+        assert str(message) == "正在加载图像模型…"
+    finally:
+        i18n.set_language("en")
+    assert str(message) == "Loading the image model…"
+    assert "Loading the image model…" in i18n.source_messages(i18n.project_sources())
+
+
 def test_every_message_in_the_catalogue_has_its_chinese():
     messages = i18n.read_po(i18n.po_path("zh").read_text(encoding="utf-8"))
     empty = [key for key, value in messages.items() if key and not value.strip()]
