@@ -94,8 +94,8 @@ download_column.download_button(_("Download CSV"), edited.to_csv(index=False), f
                                        "loads back in either language."))
 upload_column.file_uploader(_("Upload a CSV with the same columns"), type=["csv"], key=ui.UPLOAD_KEY,
                             on_change=ui.load_upload)
-if ui.UPLOAD_ERROR_KEY in st.session_state:
-    st.error(st.session_state[ui.UPLOAD_ERROR_KEY])
+if (refused := ui.upload_error()) is not None:
+    st.error(refused)
 
 if matrix is not None and result is not None:
     st.header(_("Why"))

@@ -229,9 +229,24 @@ def load_upload() -> None:
         return
     try:
         _start_over_from(table_from_csv(upload.getvalue(), demo_products(), column_names()))
+    except InputError:
+        st.session_state[UPLOAD_ERROR_KEY] = True
+
+
+def upload_error() -> str | None:
+    """Why the last uploaded CSV was refused, in this run's language, or None.
+
+    The file is read again to say it: its message is made in the language of the run that
+    shows it, so a refusal read in English reads in Chinese after a switch."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    if not st.session_state.get(UPLOAD_ERROR_KEY) or upload is None:
+        return None
+    try:
+        table_from_csv(upload.getvalue(), demo_products(), column_names())
     except InputError as exc:
-        st.session_state[UPLOAD_ERROR_KEY] = _("{file} was not loaded, your table is unchanged: {error}").format(
+        return _("{file} was not loaded, your table is unchanged: {error}").format(
             file=plain(upload.name), error=plain(str(exc)))
+    return None
 
 
 def similarity_heatmap(matrix_shoppers: tuple[str, ...], result: Recommendations) -> charts.Spec:

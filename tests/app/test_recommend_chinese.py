@@ -18,7 +18,7 @@ from shopdl_core.ui.recsys import short_labels
 from shopdl_core.ui.language import LANGUAGE_KEY
 from tests.app.test_photo_lab_chinese import PAGE_LATIN, open_page, page_texts
 from tests.app.test_shop_page import latin_words
-from tests.conftest import open_app
+from tests.conftest import open_app, shown_text
 
 PAGE = "app_pages/recommend.py"
 SHOPPERS = set(catalog.load_demo_ratings().index)  # Ana, Ben, ...: names, kept as typed
@@ -97,6 +97,17 @@ def test_rating_table_errors_in_chinese_name_the_product_as_the_page_does():
     assert at.error[0].value.startswith("第 2 行没有顾客姓名：请在“顾客”列中输入姓名。")
     edit(at, {1: {"Shopper": "Ana"}})
     assert at.error[0].value.startswith("顾客“Ana”出现了两次（第 1 行和第 2 行）")
+
+
+def test_a_refused_upload_is_explained_again_in_chinese_after_the_switch():
+    at = open_app(PAGE)  # English first
+    at.get("file_uploader")[0].upload("bad.csv", b"Shopper,Hat\nAna,4\n", "text/csv").run()
+    assert "bad.csv was not loaded, your table is unchanged" in shown_text(at.error[0].value)
+    at.segmented_control(key=LANGUAGE_KEY).set_value("zh").run()
+    set_language("zh")
+    assert not at.exception and len(at.error) == 1
+    # the file's own column names stay as the file has them (the CSV format is one for both languages)
+    assert shown_text(at.error[0].value).startswith("bad.csv 未载入，您的表格保持不变：评分表必须包含这些列")
 
 
 def untitled_channels(spec) -> list[str]:
