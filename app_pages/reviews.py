@@ -12,7 +12,8 @@ from shopdl_core.text.language import detect_language
 from shopdl_core.text.predict import MAX_TOKENS, ReviewScore
 from shopdl_core.ui import charts
 from shopdl_core.ui.text import (LANGUAGE_NAMES, SENTIMENT_NAMES, attribution_html, attribution_legend_html,
-                                 highlight_html, legend_html, load_text_model, scored_table)
+                                 highlight_html, legend_html, load_text_model, score_texts,
+                                 scored_table, word_attribution)
 from shopdl_core.ui.widgets import plain
 
 MODELS = registry.list_models("text", default_first=True)  # the multilingual model first
@@ -59,8 +60,7 @@ def render_verdict(score: ReviewScore) -> None:
 
 def render_multilingual(text: str) -> None:
     """The first card: the multilingual model's verdict and its word attribution."""
-    scorer = load_text_model(MULTILINGUAL)
-    score = scorer.score(text)
+    score = score_texts(MULTILINGUAL, (text,))[0]
     st.markdown(f"#### {MULTILINGUAL}")
     st.caption(_(MODEL_NOTES[MULTILINGUAL]))
     render_verdict(score)
@@ -68,7 +68,7 @@ def render_multilingual(text: str) -> None:
         st.caption(_("Read the first {read} of the review's {total} pieces.").format(
             read=len(score.tokens), total=score.truncated_from))
     with st.spinner(_("Leaving out each word in turn to see what it changes…")):
-        attribution = scorer.attribute(text)
+        attribution = word_attribution(MULTILINGUAL, text)
     st.markdown(attribution_html(attribution), unsafe_allow_html=True)
     st.markdown(attribution_legend_html(), unsafe_allow_html=True)
     st.caption(_("Word attribution: each word (for Chinese, each word piece or character) was left out "
@@ -111,9 +111,8 @@ def render_single_review() -> None:
     scores, cells = {}, {}
     try:
         for name in RNN_MODELS:
-            scorer = load_text_model(name)
-            scores[name] = scorer.score(text) if language == "en" else None
-            cells[name] = scorer.model.config.cell
+            scores[name] = score_texts(name, (text,))[0] if language == "en" else None
+            cells[name] = load_text_model(name).model.config.cell
         columns = st.columns(len(MODELS))
         with columns[0].container(border=True):
             render_multilingual(text)

@@ -17,7 +17,7 @@ from shopdl_core.i18n import N_, _
 from shopdl_core.shop import aspects
 from shopdl_core.shop.reviews import SOURCE, Review, garment_of, reviews_for
 from shopdl_core.text.predict import ReviewScore, review_tokens
-from shopdl_core.ui.text import highlight_html, load_text_model
+from shopdl_core.ui.text import highlight_html, score_texts
 from shopdl_core.ui.widgets import plain
 
 REVIEW_MODEL = registry.list_models("text", default_first=True)[0]
@@ -28,14 +28,6 @@ NEEDS_REPLY_SHOWN = 3
 REVIEWS_SHOWN = 5  # the rest of the list waits in an expander
 ASPECT_NAMES = {"fit": N_("Fit and size"), "quality": N_("Fabric and quality"), "colour": N_("Colour"),
                 "comfort": N_("Comfort"), "price": N_("Price")}
-
-
-@st.cache_resource(max_entries=512, show_spinner=False)
-def score_texts(model_name: str, texts: tuple[str, ...]) -> tuple[ReviewScore, ...]:
-    """The model's scores of ``texts``, cached by their content (a product's reviews, its sentences).
-    Shared, not copied (cache_data would unpickle a copy on every run of every product page: an
-    eighth of its CPU, py-spy): the scores are frozen and no caller changes them."""
-    return tuple(load_text_model(model_name).score_many(list(texts)))
 
 
 def written_reviews(product_id: str) -> list[Review]:

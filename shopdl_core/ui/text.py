@@ -52,6 +52,22 @@ def load_text_model(name: str) -> SentimentModel:
     return build_shared_model(name, load_sentiment_model)
 
 
+@st.cache_resource(max_entries=512, show_spinner=False)
+def score_texts(model_name: str, texts: tuple[str, ...]) -> tuple[ReviewScore, ...]:
+    """The model's scores of ``texts``, cached by their content (a product's reviews, its
+    sentences, the review typed on the reviews page). Shared, not copied (cache_data would
+    unpickle a copy on every run of every product page: an eighth of its CPU, py-spy): the
+    scores are frozen and no caller changes them."""
+    return tuple(load_text_model(model_name).score_many(list(texts)))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def word_attribution(model_name: str, text: str) -> Attribution:
+    """The model's leave-one-word-out attribution of ``text`` (one forward pass per word),
+    cached by the text: a rerun of the page, a language switch or a visit back reuses it."""
+    return load_text_model(model_name).attribute(text)
+
+
 def scored_table(scored: pd.DataFrame, *, unknown_words: bool) -> tuple[pd.DataFrame, dict]:
     """The scored CSV as the page shows it: the file's own columns, then the results under plain
     headers with words in the page's language. A row without text has a dash for its language and

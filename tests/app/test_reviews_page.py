@@ -53,6 +53,18 @@ def test_script_and_img_tags_are_escaped_never_rendered(page):
     assert ">onerror</span>" in text and "&quot;" in text
 
 
+def test_a_rerun_reuses_the_word_attribution_instead_of_scoring_each_word_again(page, monkeypatch):
+    from shopdl_core.text.encoder.sentiment import MultilingualSentiment
+    calls = []
+    attribute = MultilingualSentiment.attribute
+    monkeypatch.setattr(MultilingualSentiment, "attribute", lambda self, text: calls.append(text) or attribute(self, text))
+    _type(page, "The zip of this rerun-test jacket broke on the second day.")
+    page.run()  # a rerun with the same review, as after a click elsewhere or a language switch
+    assert not page.exception
+    assert calls == ["The zip of this rerun-test jacket broke on the second day."]
+    assert "pushed towards negative" in _markdown(page)
+
+
 @pytest.mark.parametrize("blank", ["", "   \n  "])
 def test_empty_text_shows_an_error(page, blank):
     _type(page, blank)
