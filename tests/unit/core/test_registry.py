@@ -34,6 +34,9 @@ def test_each_shipped_checkpoint_holds_the_model_its_entry_names():
         card = read_model_card(config.checkpoint_path(entry.name))
         if card is not None:  # a model being trained for the first time has none yet
             assert (card["model_name"], card["kind"]) == (entry.name, entry.kind)
+            # the sidebar shows each model's headline figure ("no metric recorded" otherwise)
+            headline = card["metrics"]["headline"]
+            assert headline["name"] and 0.5 < headline["value"] <= 1.0, entry.name
 
 
 def test_every_entry_names_code_that_exists_and_builds_its_network():
