@@ -12,7 +12,7 @@ from shopdl_core.shop.signals import SIGNAL_STRENGTH, with_visitor_row
 from shopdl_core.ui import recsys as ui
 from shopdl_core.ui.shop import visitor_signals
 from shopdl_core.ui.common import EVALUATION_SECTION
-from shopdl_core.ui.widgets import plain, render_product_card
+from shopdl_core.ui.widgets import file_uploader, plain, render_product_card
 
 CARDS_PER_ROW = 5
 visitor_row = ui.visitor_row()
@@ -92,8 +92,8 @@ download_column.download_button(_("Download CSV"), edited.to_csv(index=False), f
                                 mime="text/csv", key="recsys_download",
                                 help=_("The columns keep the catalogue's English product names, so a file "
                                        "loads back in either language."))
-upload_column.file_uploader(_("Upload a CSV with the same columns"), type=["csv"], key=ui.UPLOAD_KEY,
-                            on_change=ui.load_upload)
+file_uploader(upload_column, _("Upload a CSV with the same columns"), types=["csv"], key=ui.UPLOAD_KEY,
+              on_change=ui.load_upload)
 if (refused := ui.upload_error()) is not None:
     st.error(refused)
 

@@ -14,7 +14,7 @@ from shopdl_core.ui import charts
 from shopdl_core.ui.text import (LANGUAGE_NAMES, SENTIMENT_NAMES, attribution_html, attribution_legend_html,
                                  highlight_html, legend_html, load_text_model, score_texts,
                                  scored_table, word_attribution)
-from shopdl_core.ui.widgets import plain
+from shopdl_core.ui.widgets import file_uploader, plain
 
 MODELS = registry.list_models("text", default_first=True)  # the multilingual model first
 MULTILINGUAL, RNN_MODELS = MODELS[0], MODELS[1:]
@@ -150,8 +150,8 @@ def summary_chart(scored: pd.DataFrame) -> charts.Spec:
 
 def render_batch() -> None:
     st.header(_("Score a CSV of reviews"))
-    upload = st.file_uploader(_("CSV file, one review per row"), type=["csv", "txt"], key="review_csv",
-                              help=_("UTF-8, UTF-16 or Latin-1; up to 5,000 rows."))
+    upload = file_uploader(st, _("CSV file, one review per row"), types=["csv", "txt"], key="review_csv",
+                           help=_("UTF-8, UTF-16 or Latin-1; up to 5,000 rows."))
     if upload is None:
         st.caption(_("Upload a CSV to score every row; the scored file can be downloaded."))
         return

@@ -14,6 +14,7 @@ from shopdl_core.i18n import _, L_, N_, pgettext
 from shopdl_core.shop.catalogue import find_product
 from shopdl_core.ui import charts
 from shopdl_core.ui.common import build_shared_model, shared_device
+from shopdl_core.ui.widgets import file_uploader
 from shopdl_core.vision.analyse import PhotoAnalysis, analyse_photo
 from shopdl_core.vision.trained import TrainedVisionModel, load_trained_model
 
@@ -97,8 +98,8 @@ def chosen_photo_bytes(prefix: str) -> bytes | None:
                               key=f"{prefix}_sample")
         with open(samples[sample], "rb") as sample_file:
             return sample_file.read()
-    upload = st.file_uploader(
-        _("Product photo"), type=["png", "jpg", "jpeg", "webp"], key=f"{prefix}_upload",
+    upload = file_uploader(
+        st, _("Product photo"), types=["png", "jpg", "jpeg", "webp"], key=f"{prefix}_upload",
         help=_("PNG, JPEG or WebP, at least 16 x 16 and at most {megapixels} megapixels; one garment of these "
                "kinds: {kinds}.").format(megapixels=MAX_PIXELS // 1_000_000, kinds=kind_list()),
     )

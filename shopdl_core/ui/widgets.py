@@ -1,4 +1,4 @@
-"""Shared widgets: the product card every demo can show."""
+"""Shared widgets: the product card every demo can show, and a file uploader in the page's language."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import streamlit as st
 
 from shopdl_core import catalog
-from shopdl_core.i18n import pgettext
+from shopdl_core.i18n import DEFAULT_LANGUAGE, _, current_language, pgettext
 from shopdl_core.shop.catalogue import find_product
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -46,3 +46,34 @@ _STYLES = """<style>
 def page_styles() -> None:
     """The app's few style rules, once per run (a style-only st.html takes no room on the page)."""
     st.html(_STYLES)
+
+
+# Streamlit draws its uploader's button ("Upload") and limit ("10MB per file • CSV, TXT") in
+# English whatever the page's language, and has no option to change them. In another language
+# those two texts are hidden (font size 0) and drawn again from a style rule scoped to the
+# uploader's key (Streamlit gives each keyed widget the class "st-key-<key>").
+_UPLOADER_WORDS = """<style>
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
+.st-key-{key} [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
+  {{ content: "{button}"; font-size: 14px; }}
+.st-key-{key} [data-testid="stFileUploaderDropzoneInstructions"] span::after
+  {{ content: "{limit}"; font-size: 14px; }}
+</style>"""
+
+
+def _css_string(text: str) -> str:
+    """Text made safe inside a CSS string in a style element (no quote, backslash or tag can end it)."""
+    return "".join(ch if ch.isalnum() or ch in " ·,.-/" else f"\\{ord(ch):x} " for ch in text)
+
+
+def file_uploader(where, label: str, *, types: list[str], key: str, **options):
+    """``where.file_uploader`` (``where``: ``st`` or a column), with Streamlit's own words on
+    it in the page's language."""
+    upload = where.file_uploader(label, type=types, key=key, **options)
+    if current_language() != DEFAULT_LANGUAGE:
+        limit = _("at most {megabytes} MB a file").format(megabytes=st.get_option("server.maxUploadSize"))
+        if types:
+            limit += " · " + ", ".join(kind.upper() for kind in types)
+        where.html(_UPLOADER_WORDS.format(key=key, button=_css_string(_("Upload")), limit=_css_string(limit)))
+    return upload

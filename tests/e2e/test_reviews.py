@@ -39,3 +39,24 @@ def test_html_in_a_review_is_shown_as_text_and_never_runs(page, app_url):
     assert main.locator("img[src='x']").count() == 0 and main.locator("script").count() == 0
     page.wait_for_timeout(500)  # an onerror handler would have fired by now
     assert_clean(page)  # includes: no alert() dialog
+
+
+def test_the_uploader_speaks_the_pages_language(page, app_url):
+    # Streamlit draws "Upload" and "10MB per file" itself; in Chinese a style rule redraws them
+    drawn = """() => {
+      const zone = document.querySelector('.st-key-review_csv [data-testid=stFileUploaderDropzone]');
+      const button = zone.querySelector('button [data-testid=stMarkdownContainer] p');
+      const limit = zone.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span');
+      return [getComputedStyle(button).fontSize, getComputedStyle(button, '::after').content,
+              getComputedStyle(limit).fontSize, getComputedStyle(limit, '::after').content];
+    }"""
+    page.goto(f"{app_url}/reviews?lang=zh")
+    wait_idle(page)
+    page.get_by_test_id("stFileUploaderDropzone").wait_for()
+    assert page.evaluate(drawn) == ["0px", '"上传"', "0px", '"每个文件最大 10 MB · CSV, TXT"']
+    page.goto(f"{app_url}/reviews?lang=en")
+    wait_idle(page)
+    page.get_by_test_id("stFileUploaderDropzone").wait_for()
+    button_size, button_after, _, _ = page.evaluate(drawn)
+    assert button_size != "0px" and button_after in ("none", "normal")
+    assert_clean(page)
