@@ -229,23 +229,33 @@ def load_upload() -> None:
         return
     try:
         _start_over_from(table_from_csv(upload.getvalue(), demo_products(), column_names()))
-    except InputError:
-        st.session_state[UPLOAD_ERROR_KEY] = True
+    except InputError as exc:
+        st.session_state[UPLOAD_ERROR_KEY] = (current_language(), _refusal(upload.name, exc))
+
+
+def _refusal(file_name: str, exc: InputError) -> str:
+    return _("{file} was not loaded, your table is unchanged: {error}").format(
+        file=plain(file_name), error=plain(str(exc)))
 
 
 def upload_error() -> str | None:
     """Why the last uploaded CSV was refused, in this run's language, or None.
 
-    The file is read again to say it: its message is made in the language of the run that
-    shows it, so a refusal read in English reads in Chinese after a switch."""
+    The message is kept with its language; after a language switch the file is read once more
+    to say it again (its reader's message is made in the language of the run)."""
     upload = st.session_state.get(UPLOAD_KEY)
-    if not st.session_state.get(UPLOAD_ERROR_KEY) or upload is None:
+    refused = st.session_state.get(UPLOAD_ERROR_KEY)
+    if refused is None or upload is None:
         return None
+    language, message = refused
+    if language == current_language():
+        return message
     try:
         table_from_csv(upload.getvalue(), demo_products(), column_names())
     except InputError as exc:
-        return _("{file} was not loaded, your table is unchanged: {error}").format(
-            file=plain(upload.name), error=plain(str(exc)))
+        message = _refusal(upload.name, exc)
+        st.session_state[UPLOAD_ERROR_KEY] = (current_language(), message)
+        return message
     return None
 
 

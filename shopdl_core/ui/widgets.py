@@ -67,13 +67,19 @@ def _css_string(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in " ·,.-/" else f"\\{ord(ch):x} " for ch in text)
 
 
+def _css_key(key: str) -> str:
+    """The key as Streamlit writes it into the widget's class name (other characters become "-")."""
+    return re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
+
+
 def file_uploader(where, label: str, *, types: list[str], key: str, **options):
     """``where.file_uploader`` (``where``: ``st`` or a column), with Streamlit's own words on
     it in the page's language."""
     upload = where.file_uploader(label, type=types, key=key, **options)
     if current_language() != DEFAULT_LANGUAGE:
-        limit = _("at most {megabytes} MB a file").format(megabytes=st.get_option("server.maxUploadSize"))
+        megabytes = options.get("max_upload_size") or st.get_option("server.maxUploadSize")
+        limit = _("at most {megabytes} MB a file").format(megabytes=megabytes)
         if types:
-            limit += " · " + ", ".join(kind.upper() for kind in types)
-        where.html(_UPLOADER_WORDS.format(key=key, button=_css_string(_("Upload")), limit=_css_string(limit)))
+            limit += " · " + ", ".join(kind.lstrip(".").upper() for kind in types)
+        where.html(_UPLOADER_WORDS.format(key=_css_key(key), button=_css_string(_("Upload")), limit=_css_string(limit)))
     return upload

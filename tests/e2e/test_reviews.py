@@ -54,9 +54,9 @@ def test_the_uploader_speaks_the_pages_language(page, app_url):
     wait_idle(page)
     page.get_by_test_id("stFileUploaderDropzone").wait_for()
     assert page.evaluate(drawn) == ["0px", '"上传"', "0px", '"每个文件最大 10 MB · CSV, TXT"']
-    page.goto(f"{app_url}/reviews?lang=en")
+    page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()  # the switch, in the same session
+    page.get_by_text("Review sentiment", exact=True).first.wait_for()
     wait_idle(page)
-    page.get_by_test_id("stFileUploaderDropzone").wait_for()
-    button_size, button_after, _, _ = page.evaluate(drawn)
-    assert button_size != "0px" and button_after in ("none", "normal")
+    button_size, button_after, limit_size, _ = page.evaluate(drawn)
+    assert button_size != "0px" and limit_size != "0px" and button_after in ("none", "normal")
     assert_clean(page)
