@@ -152,14 +152,14 @@ def kmeans(points: np.ndarray, k: int, iterations: int = 10) -> tuple[np.ndarray
     raise AssertionError("unreachable")
 
 
-def _lab_at(picture: Image.Image, side: int) -> np.ndarray:
+def lab_at(picture: Image.Image, side: int) -> np.ndarray:
     """The picture at most ``side`` pixels a side, in CIELAB (h, w, 3)."""
     small = picture.copy()
     small.thumbnail((side, side), Image.Resampling.BOX)
     return srgb_to_lab(np.asarray(small, dtype=np.float32))
 
 
-def _middle(height: int, width: int, margin: float) -> np.ndarray:
+def middle_mask(height: int, width: int, margin: float) -> np.ndarray:
     mask = np.zeros((height, width), dtype=bool)
     mask[int(height * margin):int(height * (1 - margin)) + 1, int(width * margin):int(width * (1 - margin)) + 1] = True
     return mask
@@ -174,7 +174,7 @@ def garment_mask(lab: np.ndarray) -> np.ndarray:
     border = lab[ring]  # (M, 3)
     centres, assign = kmeans(border, BORDER_CLUSTERS)
     pixels = lab.reshape(-1, 3)
-    middle = _middle(height, width, 0.3).ravel()
+    middle = middle_mask(height, width, 0.3).ravel()
     background = np.zeros(len(pixels), dtype=bool)
     for cluster, centre in enumerate(centres):
         members = border[assign == cluster]
@@ -187,23 +187,23 @@ def garment_mask(lab: np.ndarray) -> np.ndarray:
     # An opening (erode, then dilate) drops specks: the grain of a floor, the weave of a rug.
     opened = Image.fromarray((~background).reshape(height, width).astype(np.uint8) * 255)
     mask = np.asarray(opened.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))) > 0
-    return mask if mask.mean() >= MIN_GARMENT else _middle(height, width, 0.25)
+    return mask if mask.mean() >= MIN_GARMENT else middle_mask(height, width, 0.25)
 
 
-def _resized(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def resized_mask(mask: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     picture = Image.fromarray(mask.astype(np.uint8) * 255).resize(shape[::-1], Image.Resampling.NEAREST)
     return np.asarray(picture) > 0
 
 
-def _edge_density(lab: np.ndarray, mask: np.ndarray) -> float:
+def edge_density(lab: np.ndarray, mask: np.ndarray, delta_e: float = EDGE_DELTA_E) -> float:
     """Share of horizontally or vertically neighbouring pixel pairs inside the (eroded) mask
-    that are at least EDGE_DELTA_E apart; lab (h, w, 3), mask (h, w)."""
+    that are at least ``delta_e`` apart; lab (h, w, 3), mask (h, w)."""
     eroded = Image.fromarray(mask.astype(np.uint8) * 255).filter(ImageFilter.MinFilter(5))
     inside = np.asarray(eroded) > 0  # away from the garment's outline
     pairs = edges = 0
     for step, both in (((lab[:, 1:] - lab[:, :-1]), inside[:, 1:] & inside[:, :-1]),
                        ((lab[1:] - lab[:-1]), inside[1:] & inside[:-1])):
-        sharp = (step ** 2).sum(-1) >= EDGE_DELTA_E ** 2
+        sharp = (step ** 2).sum(-1) >= delta_e ** 2
         pairs += int(both.sum())
         edges += int((sharp & both).sum())
     return edges / pairs if pairs >= 50 else 0.0
@@ -218,12 +218,18 @@ def _main_name(centres: np.ndarray, shares: np.ndarray) -> str:
     return name_lab(*(float(v) for v in mean))
 
 
-def read_colour(rgb: np.ndarray) -> ColourReading:
-    """The garment's colour in a photo, rgb (H, W, 3) in [0, 255]."""
-    picture = Image.fromarray(np.clip(rgb, 0, 255).round().astype(np.uint8), mode="RGB")
-    mask = garment_mask(_lab_at(picture, WORK_SIDE))
-    fine = _lab_at(picture, EDGE_SIDE)  # a check or a fine stripe blurs into one colour at WORK_SIDE
-    fine_mask = _resized(mask, fine.shape[:2])
+def rgb_picture(rgb: np.ndarray) -> Image.Image:
+    """A PIL picture of rgb (H, W, 3) in [0, 255]."""
+    return Image.fromarray(np.clip(rgb, 0, 255).round().astype(np.uint8), mode="RGB")
+
+
+def read_colour(rgb: np.ndarray, mask: np.ndarray | None = None) -> ColourReading:
+    """The garment's colour in a photo, rgb (H, W, 3) in [0, 255]; ``mask``: its garment_mask
+    at WORK_SIDE when the caller has it already."""
+    picture = rgb_picture(rgb)
+    mask = garment_mask(lab_at(picture, WORK_SIDE)) if mask is None else mask
+    fine = lab_at(picture, EDGE_SIDE)  # a check or a fine stripe blurs into one colour at WORK_SIDE
+    fine_mask = resized_mask(mask, fine.shape[:2])
     garment = fine[fine_mask]  # (N, 3)
     garment = garment[::max(1, len(garment) // MAX_POINTS)]  # an even subsample keeps it fast
     centres, assign = kmeans(garment, GARMENT_CLUSTERS)
@@ -234,13 +240,20 @@ def read_colour(rgb: np.ndarray) -> ColourReading:
         shares[name] = shares.get(name, 0.0) + float(share)
     shares = dict(sorted(shares.items(), key=lambda item: -item[1]))
     names = list(shares)
-    edge_density = _edge_density(fine, fine_mask)
-    patterned = edge_density >= BUSY or (
-        edge_density >= EDGE_DENSITY and len(names) > 1 and shares[names[1]] >= SECOND_SHARE)
+    edges = edge_density(fine, fine_mask)
+    patterned = edges >= BUSY or (edges >= EDGE_DENSITY and len(names) > 1 and shares[names[1]] >= SECOND_SHARE)
     return ColourReading(name=MULTICOLOUR if patterned else _main_name(centres, counts), shares=shares,
-                         edge_density=edge_density, garment_share=float(mask.mean()))
+                         edge_density=edges, garment_share=float(mask.mean()))
+
+
+def rule_colour(rgb: np.ndarray) -> str:
+    """The naming rules' palette name of the garment's colour (the reader before the learned namer)."""
+    return read_colour(rgb).name
 
 
 def product_colour(rgb: np.ndarray) -> str:
-    """The palette name of the garment's colour in a photo, rgb (H, W, 3) in [0, 255]."""
-    return read_colour(rgb).name
+    """The palette name of the garment's colour in a photo, rgb (H, W, 3) in [0, 255]: the
+    learned namer's (``colour_namer``), which reads the measurements above."""
+    from shopdl_core.vision.colour_namer import name_colour  # it imports this module
+
+    return name_colour(rgb)

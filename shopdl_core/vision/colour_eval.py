@@ -22,10 +22,11 @@ import pandas as pd
 
 from shopdl_core import config
 from shopdl_core.errors import InputError
-from shopdl_core.vision.colour import MULTICOLOUR, PALETTE, product_colour
+from shopdl_core.vision.colour import MULTICOLOUR, PALETTE, product_colour, rule_colour
 from shopdl_core.vision.preprocess import WORK_SIZE, decode_photo
 
 SPLITS = ("dev", "heldout", "all")
+READERS = {"namer": product_colour, "rules": rule_colour}  # the shipped reader, and its rules alone
 
 
 def colour_labels_path() -> Path:
@@ -123,17 +124,19 @@ def add_commands(targets: dict) -> None:
     parser.add_argument("--photos", type=Path, default=None, metavar="DIR",
                         help="the clothing photos' train folder (default: the copies in assets/data/colour_labels)")
     parser.add_argument("--split", choices=SPLITS, default="heldout",
-                        help="dev (what the reader was tuned on), heldout (never tuned on) or all")
+                        help="dev (what the reader was fitted and tuned on), heldout (never) or all")
+    parser.add_argument("--reader", choices=tuple(READERS), default="namer",
+                        help="namer: the learned namer the shop uses (default); rules: the naming rules alone")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run_evaluate)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    result = evaluate_colour_reader(args.photos, args.split)
+    result = evaluate_colour_reader(args.photos, args.split, READERS[args.reader])
     if args.json:
-        print(json.dumps({**result.summary(), "confusions": result.confusions()}))
+        print(json.dumps({**result.summary(), "reader": args.reader, "confusions": result.confusions()}))
         return 0
-    print(f"{result.split}: {result.right}/{result.photos} right = {result.accuracy:.3f}; "
+    print(f"{args.reader}, {result.split}: {result.right}/{result.photos} right = {result.accuracy:.3f}; "
           f"plain colours {result.plain_right}/{result.plain_photos} = {result.plain_accuracy:.3f}; "
           f"{result.ms_per_photo:.1f} ms a photo")
     for label, read, count in result.confusions():

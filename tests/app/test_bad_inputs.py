@@ -19,7 +19,7 @@ from PIL import Image
 from tests.conftest import open_app, shown_text
 
 RECOMMEND, IMAGES, REVIEWS = "app_pages/recommend.py", "app_pages/images.py", "app_pages/reviews.py"
-KEPT_RATING = ("White Holiday Hat", 4.0)  # Ana's rating, edited before every case
+KEPT_RATING = ("Pink Holiday Hat", 4.0)  # Ana's rating, edited before every case
 KEPT_REVIEW = "Lovely soft fabric, fits well."
 
 

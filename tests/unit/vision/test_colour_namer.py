@@ -1,0 +1,84 @@
+"""The learned colour namer: its checkpoint, its guards and its decisions on drawn garments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from shopdl_core.checkpoints import load_checkpoint
+from shopdl_core.errors import CheckpointError
+from shopdl_core.vision import colour_namer as namer_module
+from shopdl_core.vision.colour import PALETTE, product_colour, rule_colour
+from shopdl_core.vision.colour_namer import (FEATURES, INNER_EDGES, MAIN_CHROMA, NAMES, PATTERN_EDGES, RULES_KEEP,
+                                             SATURATED, decide, impossible, load_colour_namer, name_colour_in_detail,
+                                             namer_path)
+
+
+def _garment(colour, background=(235, 235, 235), side=256):
+    photo = np.empty((side, side, 3), dtype=np.float32)
+    photo[:] = background
+    photo[side // 5: -side // 5, side // 4: -side // 4] = colour
+    return photo
+
+
+def test_the_shipped_checkpoint_loads_with_weights_only_and_says_what_it_is():
+    checkpoint = load_checkpoint(namer_path(), kind="colour")
+    assert checkpoint.model_name == "ColourNamer"
+    assert checkpoint.config["features"] == FEATURES
+    assert checkpoint.metrics["dev_photos"] == 450 and 0 < checkpoint.metrics["cv_dev_accuracy"] <= 1
+    assert tuple(load_colour_namer().classifier.weight.shape) == (len(NAMES), FEATURES)
+
+
+def test_a_checkpoint_of_another_kind_is_refused(tmp_path):
+    foreign = tmp_path / "namer.pt"
+    raw = torch.load(namer_path(), weights_only=True)
+    torch.save({**raw, "kind": "vision"}, foreign)
+    with pytest.raises(CheckpointError, match="not a 'colour' one"):
+        load_checkpoint(foreign, kind="colour")
+
+
+def test_a_saturated_garment_is_never_black_white_or_grey():
+    features = torch.zeros(2, FEATURES)
+    features[:, INNER_EDGES] = PATTERN_EDGES + 0.1
+    features[0, MAIN_CHROMA] = SATURATED + 1
+    features[1, MAIN_CHROMA] = SATURATED - 1
+    ruled_out = impossible(features)
+    assert {NAMES[i] for i in np.flatnonzero(ruled_out[0].numpy())} == {"black", "white", "grey"}
+    assert not ruled_out[1].any()
+
+
+def test_a_garment_without_colour_edges_inside_is_not_multicolour():
+    features = torch.zeros(2, FEATURES)
+    features[0, INNER_EDGES] = PATTERN_EDGES / 2
+    features[1, INNER_EDGES] = PATTERN_EDGES * 2
+    ruled_out = impossible(features)
+    assert {NAMES[i] for i in np.flatnonzero(ruled_out[0].numpy())} == {"multicolour"}
+    assert not ruled_out[1].any()
+
+
+def test_the_rules_reading_stands_for_the_rare_chromatic_colours():
+    probabilities = np.zeros(len(NAMES))
+    probabilities[NAMES.index("black")] = 1.0
+    for name in RULES_KEEP:
+        assert decide(probabilities, name) == name
+    assert decide(probabilities, "navy") == "black"  # elsewhere the regression decides
+
+
+@pytest.mark.parametrize("colour, expected", [((235, 120, 30), "orange"), ((200, 40, 45), "red"),
+                                              ((40, 60, 160), "blue"), ((25, 25, 25), "black")])
+def test_drawn_plain_garments_get_their_colour(colour, expected):
+    assert product_colour(_garment(colour)) == expected
+
+
+def test_the_detail_gives_every_name_a_probability_and_the_rules_reading():
+    naming = name_colour_in_detail(_garment((235, 120, 30)))
+    assert set(naming.probabilities) == set(PALETTE)
+    assert sum(naming.probabilities.values()) == pytest.approx(1.0, abs=1e-4)
+    assert naming.rule_name == rule_colour(_garment((235, 120, 30)))
+
+
+def test_the_namer_is_loaded_once_per_process():
+    load_colour_namer.cache_clear()
+    assert load_colour_namer() is load_colour_namer()
+    assert namer_module.load_colour_namer.cache_info().hits >= 1
