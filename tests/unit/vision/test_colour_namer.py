@@ -26,7 +26,7 @@ def test_the_shipped_checkpoint_loads_with_weights_only_and_says_what_it_is():
     checkpoint = load_checkpoint(namer_path(), kind="colour")
     assert checkpoint.model_name == "ColourNamer"
     assert checkpoint.config["features"] == FEATURES
-    assert checkpoint.metrics["dev_photos"] == 450 and 0 < checkpoint.metrics["cv_dev_accuracy"] <= 1
+    assert checkpoint.metrics["dev_photos"] == 1005 and 0 < checkpoint.metrics["cv_dev_accuracy"] <= 1
     assert tuple(load_colour_namer().classifier.weight.shape) == (len(NAMES), FEATURES)
 
 
