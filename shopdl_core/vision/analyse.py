@@ -78,9 +78,11 @@ def explain_unsure(prediction: PhotoPrediction, familiar_above: float) -> str | 
     return _("{guess}; it names a kind only when it is at least {sure:.0%} sure.").format(guess=guess, sure=UNSURE_BELOW)
 
 
-def read_silhouettes(photo: DecodedPhoto, models: Sequence[TrainedVisionModel]) -> tuple[SilhouetteAnswer, ...]:
+def read_silhouettes(photo: DecodedPhoto, models: Sequence[TrainedVisionModel],
+                     colour: str | None = None) -> tuple[SilhouetteAnswer, ...]:
+    """``colour``: the photo's colour when the caller has read it (the namer then runs once)."""
     try:
-        silhouette = prepare_product_photo(photo, name="This photo")
+        silhouette = prepare_product_photo(photo, name="This photo", colour=colour)
     except InputError as exc:
         return tuple(SilhouetteAnswer(m.name, None, None, None, str(exc)) for m in models)
     answers = []
@@ -108,5 +110,5 @@ def analyse_photo(data: bytes | DecodedPhoto, model: TrainedVisionModel, *,
         why_unsure=explain_unsure(prediction, model.familiar_above),
         tags=prediction.tags if known else (),
         similar=similar_products(model.catalog_index, prediction.embedding) if known else None,
-        silhouettes=read_silhouettes(photo, silhouette_models), heat_map=heat_map,
+        silhouettes=read_silhouettes(photo, silhouette_models, prediction.colour), heat_map=heat_map,
     )

@@ -158,9 +158,11 @@ def photo_model_input(photo: DecodedPhoto, size: int) -> np.ndarray:
     return np.asarray(resized, dtype=np.uint8)
 
 
-def prepare_product_photo(data: bytes | DecodedPhoto, name: str = "The photo") -> PreparedPhoto:
+def prepare_product_photo(data: bytes | DecodedPhoto, name: str = "The photo",
+                          colour: str | None = None) -> PreparedPhoto:
     """Validate and preprocess one photo (bytes, or already decoded) to the 28 x 28
-    Fashion-MNIST form; InputError says what is wrong with a bad one."""
+    Fashion-MNIST form; InputError says what is wrong with a bad one. ``colour``: the garment's
+    colour when the caller has read it already (else it is read here)."""
     decoded = data if isinstance(data, DecodedPhoto) else decode_photo(data, name)
     rgb, gray, original_size = decoded.rgb, decoded.gray, decoded.original_size
     border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
@@ -177,7 +179,7 @@ def prepare_product_photo(data: bytes | DecodedPhoto, name: str = "The photo") -
         )
     strength = np.clip(strength * (255.0 / peak), 0.0, 255.0)
     mask = strength > OBJECT_THRESHOLD * 255.0
-    dominant = product_colour(rgb)
+    dominant = product_colour(rgb) if colour is None else colour
     small = Image.fromarray(_square(strength, mask), mode="F").resize(
         (IMAGE_SIZE, IMAGE_SIZE), Image.Resampling.LANCZOS
     )

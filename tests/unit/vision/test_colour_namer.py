@@ -8,6 +8,7 @@ import torch
 
 from shopdl_core.checkpoints import load_checkpoint
 from shopdl_core.errors import CheckpointError
+from shopdl_core.vision import colour
 from shopdl_core.vision import colour_namer as namer_module
 from shopdl_core.vision.colour import PALETTE, product_colour, rule_colour
 from shopdl_core.vision.colour_namer import (FEATURES, INNER_EDGES, MAIN_CHROMA, NAMES, PATTERN_EDGES, RULES_KEEP,
@@ -66,7 +67,8 @@ def test_the_rules_reading_stands_for_the_rare_chromatic_colours():
 
 
 @pytest.mark.parametrize("colour, expected", [((235, 120, 30), "orange"), ((200, 40, 45), "red"),
-                                              ((40, 60, 160), "blue"), ((25, 25, 25), "black")])
+                                              ((40, 60, 160), "blue"), ((25, 25, 25), "black"),
+                                              ((60, 140, 70), "green"), ((30, 40, 90), "navy")])
 def test_drawn_plain_garments_get_their_colour(colour, expected):
     assert product_colour(_garment(colour)) == expected
 
@@ -82,3 +84,20 @@ def test_the_namer_is_loaded_once_per_process():
     load_colour_namer.cache_clear()
     assert load_colour_namer() is load_colour_namer()
     assert namer_module.load_colour_namer.cache_info().hits >= 1
+
+
+def test_the_guards_read_the_features_they_name():
+    """MAIN_CHROMA and INNER_EDGES point at the main colour's chroma and the garment's edge
+    density at 8 delta E in the row hand_features builds (a reordered row fails here)."""
+    photo = _garment((235, 120, 30))
+    photo[::8] = (40, 40, 160)  # stripes, so the inner edge density is not 0
+    picture = colour.rgb_picture(photo)
+    mask = colour.garment_mask(colour.lab_at(picture, colour.WORK_SIDE))
+    row = namer_module.hand_features(picture, mask)
+    assert len(row) == namer_module.HAND_FEATURES
+    fine = colour.lab_at(picture, colour.EDGE_SIDE)
+    edges = colour.edge_density(fine, colour.resized_mask(mask, fine.shape[:2]), namer_module.EDGE_THRESHOLDS[0])
+    assert edges > 0 and row[INNER_EDGES] == pytest.approx(edges)
+    main_lab = row[MAIN_CHROMA - 3:MAIN_CHROMA]
+    assert row[MAIN_CHROMA] == pytest.approx(float(np.hypot(main_lab[1], main_lab[2])), rel=1e-4)
+    assert row[MAIN_CHROMA] > SATURATED  # the orange ground dominates
