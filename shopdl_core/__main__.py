@@ -37,7 +37,7 @@ COMMANDS: dict[str, dict[str, tuple[str, str]]] = {
         "vision": (VISION, "train an image model on Fashion-MNIST"),
         "text": (TEXT, "train a review sentiment model"),
         "search": (SEARCH, "train the photo-to-text projection of search by words"),
-        "colour": ("shopdl_core.vision.colour_namer", "fit the colour namer to the photos named by eye"),
+        "colour": ("shopdl_core.vision.colour_namer_train", "fit the colour namer to the photos named by eye"),
     },
     "evaluate": {
         "recsys": (RECSYS, "held-out RMSE, MAE, precision/recall/NDCG@10 of the recommender"),

@@ -101,3 +101,22 @@ def test_the_guards_read_the_features_they_name():
     main_lab = row[MAIN_CHROMA - 3:MAIN_CHROMA]
     assert row[MAIN_CHROMA] == pytest.approx(float(np.hypot(main_lab[1], main_lab[2])), rel=1e-4)
     assert row[MAIN_CHROMA] > SATURATED  # the orange ground dominates
+
+
+def test_cross_validation_scores_a_learnable_naming_above_a_shuffled_one():
+    from shopdl_core.vision.colour_namer_train import cross_validated_accuracy
+
+    rng = np.random.default_rng(0)
+    names = ["navy", "black", "white", "grey"]
+    labels = [names[i % 4] for i in range(120)]
+    features = np.zeros((120, FEATURES), dtype=np.float32)
+    features[:, 20:40] = rng.normal(size=(120, 20))  # uninformative columns
+    features[:, INNER_EDGES] = 1.0  # edges everywhere: nothing ruled out by the guards
+    for index, label in enumerate(labels):
+        features[index, 3 * names.index(label)] += 4.0  # one informative column per name
+    acceptable = [{label} for label in labels]
+    rules = ["blue"] * len(labels)  # never a kept colour: the regression decides every photo
+    learnable = cross_validated_accuracy(features, rules, labels, acceptable, l2=0.02, repeats=1)
+    shuffled = list(rng.permutation(labels))
+    chance = cross_validated_accuracy(features, rules, shuffled, [{label} for label in shuffled], l2=0.02, repeats=1)
+    assert learnable > 0.9 and chance < 0.5, (learnable, chance)
