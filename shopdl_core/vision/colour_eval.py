@@ -91,10 +91,15 @@ class ColourEvaluation:
 
 
 def evaluate_colour_reader(photos_dir: Path | None = None, split: str = "heldout",
-                           reader: Callable[[np.ndarray], str] = product_colour) -> ColourEvaluation:
-    """Score ``reader`` (rgb (H, W, 3) -> palette name) on the labelled photos of ``split``,
-    read from ``photos_dir`` (default: the shipped copies)."""
+                           reader: Callable[[np.ndarray], str] = product_colour,
+                           labelling_round: int | None = None) -> ColourEvaluation:
+    """Score ``reader`` (rgb (H, W, 3) -> palette name) on the labelled photos of ``split``
+    (of one labelling round only, when given), read from ``photos_dir`` (default: the shipped copies)."""
     labels = load_colour_labels(split)
+    if labelling_round is not None:
+        labels = labels[labels["round"] == str(labelling_round)].reset_index(drop=True)
+        if labels.empty:
+            raise InputError(f"no labelled photos of round {labelling_round} in split {split!r}.")
     photos_dir = shipped_photos_dir() if photos_dir is None else photos_dir
     # One thread, as the app runs on a CPU: thread_time() then counts all of the reader's work.
     threads = torch.get_num_threads()
@@ -139,14 +144,16 @@ def add_commands(targets: dict) -> None:
                         help="dev (what the reader was fitted and tuned on), heldout (never) or all")
     parser.add_argument("--reader", choices=tuple(READERS), default="namer",
                         help="namer: the learned namer the shop uses (default); rules: the naming rules alone")
+    parser.add_argument("--round", type=int, default=None, dest="labelling_round", metavar="N",
+                        help="only the photos of labelling round N (labels README: 1 to 4)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run_evaluate)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    result = evaluate_colour_reader(args.photos, args.split, READERS[args.reader])
+    result = evaluate_colour_reader(args.photos, args.split, READERS[args.reader], args.labelling_round)
     if args.json:
-        print(json.dumps({**result.summary(), "reader": args.reader, "confusions": result.confusions()}))
+        print(json.dumps({**result.summary(), "reader": args.reader, "round": args.labelling_round, "confusions": result.confusions()}))
         return 0
     print(f"{args.reader}, {result.split}: {result.right}/{result.photos} right = {result.accuracy:.3f}; "
           f"plain colours {result.plain_right}/{result.plain_photos} = {result.plain_accuracy:.3f}; "

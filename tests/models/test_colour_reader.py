@@ -1,12 +1,13 @@
 """The colour reader on the held-out half of the photos whose colour was labelled by eye.
 
-Measured on the shipped copies (assets/data/colour_labels/photos) on 2026-12-02:
-- the learned namer (colour_namer, fitted to the 1,005 dev photos): 130 of 150 right = 0.867;
-- the naming rules alone (colour.rule_colour): 116 of 150 = 0.773.
-The floor sits 0.05 below the namer's figure, rounded down to 0.81; the namer must also stay
-ahead of the rules on the same photos. The speed ceiling is 60 ms a photo of CPU time on one
-torch thread (measured: 21 to 30 ms on this shared 2-core machine, of which 14 ms are the early
-layers of the backbone).
+Measured on the shipped copies (assets/data/colour_labels/photos) on 2026-12-03, on the 300
+held-out photos (150 of labelling round 1, 150 of round 4):
+- the learned namer (colour_namer, fitted to the 1,469 dev photos): 265 of 300 right = 0.883
+  (round 1: 136/150 = 0.907; round 4: 129/150 = 0.860);
+- the naming rules alone (colour.rule_colour): 228 of 300 = 0.760.
+The floor sits 0.05 below the namer's figure, rounded down to 0.83; the namer must also stay
+ahead of the rules on the same photos. Speed is not asserted here (timed tests on a shared
+machine are noise): `evaluate colour` prints the CPU milliseconds a photo on one torch thread.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from shopdl_core.vision.colour_eval import evaluate_colour_reader, load_colour_l
 
 pytestmark = pytest.mark.slow
 
-HELDOUT_ACCURACY_FLOOR = 0.81  # measured 0.867, margin 0.05 rounded down
-MS_PER_PHOTO_CEILING = 60.0
+HELDOUT_ACCURACY_FLOOR = 0.83  # measured 0.883, margin 0.05 rounded down
+HELDOUT_PHOTOS = 300
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +32,9 @@ def namer_result():
 
 
 def test_the_reader_reaches_its_floor_on_the_held_out_photos(namer_result):
-    assert namer_result.photos == 150
+    assert namer_result.photos == HELDOUT_PHOTOS
     assert namer_result.accuracy >= HELDOUT_ACCURACY_FLOOR, namer_result.confusions()
-    assert namer_result.ms_per_photo < MS_PER_PHOTO_CEILING
+    assert namer_result.ms_per_photo > 0
 
 
 def test_the_learned_namer_beats_the_naming_rules_on_the_held_out_photos(namer_result):
@@ -43,15 +44,25 @@ def test_the_learned_namer_beats_the_naming_rules_on_the_held_out_photos(namer_r
 
 def test_the_halves_are_apart_and_cover_every_class():
     dev, heldout = load_colour_labels("dev"), load_colour_labels("heldout")
-    assert len(dev) == 1005 and len(heldout) == 150 and not set(dev["file"]) & set(heldout["file"])
+    assert len(dev) == 1469 and len(heldout) == HELDOUT_PHOTOS and not set(dev["file"]) & set(heldout["file"])
     assert dev["class"].nunique() == heldout["class"].nunique() == 10
-    # the later rounds of labels (300 and 555 photos) are all dev: the held-out half is the first round's
-    assert set(heldout["round"]) == {"1"}
+    # rounds 2 and 3 (300 and 555 photos) are all dev; the held-out photos are 150 of round 1 and 150 of round 4
+    assert (heldout["round"] == "1").sum() == 150 and (heldout["round"] == "4").sum() == 150
     assert (dev["round"] == "2").sum() == 300 and (dev["round"] == "3").sum() == 555
+    assert (dev["round"] == "4").sum() == 464
+
+
+def test_one_round_can_be_scored_alone():
+    from shopdl_core.errors import InputError
+
+    result = evaluate_colour_reader(split="heldout", reader=rule_colour, labelling_round=4)
+    assert result.photos == 150
+    with pytest.raises(InputError, match="no labelled photos of round 2"):
+        evaluate_colour_reader(split="heldout", labelling_round=2)
 
 
 def test_evaluate_colour_cli_prints_json(capsys):
     assert main(["evaluate", "colour", "--split", "heldout", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["photos"] == 150 and report["accuracy"] >= HELDOUT_ACCURACY_FLOOR
+    assert report["photos"] == HELDOUT_PHOTOS and report["accuracy"] >= HELDOUT_ACCURACY_FLOOR
     assert sum(count for _, _, count in report["confusions"]) == report["mistakes"]

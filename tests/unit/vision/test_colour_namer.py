@@ -27,7 +27,7 @@ def test_the_shipped_checkpoint_loads_with_weights_only_and_says_what_it_is():
     checkpoint = load_checkpoint(namer_path(), kind="colour")
     assert checkpoint.model_name == "ColourNamer"
     assert checkpoint.config["features"] == FEATURES
-    assert checkpoint.metrics["dev_photos"] == 1005 and 0 < checkpoint.metrics["cv_dev_accuracy"] <= 1
+    assert checkpoint.metrics["dev_photos"] == 1469 and 0 < checkpoint.metrics["cv_dev_accuracy"] <= 1
     assert tuple(load_colour_namer().classifier.weight.shape) == (len(NAMES), FEATURES)
 
 
@@ -114,9 +114,20 @@ def test_cross_validation_scores_a_learnable_naming_above_a_shuffled_one():
     features[:, INNER_EDGES] = 1.0  # edges everywhere: nothing ruled out by the guards
     for index, label in enumerate(labels):
         features[index, 3 * names.index(label)] += 4.0  # one informative column per name
-    acceptable = [{label} for label in labels]
+    no_second = [""] * len(labels)
     rules = ["blue"] * len(labels)  # never a kept colour: the regression decides every photo
-    learnable = cross_validated_accuracy(features, rules, labels, acceptable, l2=0.02, repeats=1)
+    learnable = cross_validated_accuracy(features, rules, labels, no_second, l2=0.02, repeats=1)
     shuffled = list(rng.permutation(labels))
-    chance = cross_validated_accuracy(features, rules, shuffled, [{label} for label in shuffled], l2=0.02, repeats=1)
+    chance = cross_validated_accuracy(features, rules, shuffled, no_second, l2=0.02, repeats=1)
     assert learnable > 0.9 and chance < 0.5, (learnable, chance)
+
+
+def test_soft_targets_give_the_second_name_its_share():
+    from shopdl_core.vision.colour_namer import NAMES
+    from shopdl_core.vision.colour_namer_train import soft_targets
+
+    targets = soft_targets(["navy", "white"], ["black", ""], second_weight=0.3)
+    assert targets.sum(1).tolist() == pytest.approx([1.0, 1.0])
+    assert targets[0, NAMES.index("navy")] == pytest.approx(1 / 1.3)
+    assert targets[0, NAMES.index("black")] == pytest.approx(0.3 / 1.3)
+    assert targets[1, NAMES.index("white")] == 1.0
