@@ -153,7 +153,8 @@ def add_commands(targets: dict) -> None:
 def run_evaluate(args: argparse.Namespace) -> int:
     result = evaluate_colour_reader(args.photos, args.split, READERS[args.reader], args.labelling_round)
     if args.json:
-        print(json.dumps({**result.summary(), "reader": args.reader, "round": args.labelling_round, "confusions": result.confusions()}))
+        print(json.dumps({**result.summary(), "reader": args.reader, "round": args.labelling_round,
+                          "confusions": result.confusions()}))
         return 0
     print(f"{args.reader}, {result.split}: {result.right}/{result.photos} right = {result.accuracy:.3f}; "
           f"plain colours {result.plain_right}/{result.plain_photos} = {result.plain_accuracy:.3f}; "

@@ -3,8 +3,7 @@
 The features of every dev photo of ``assets/data/colour_labels`` are computed once. The
 regression learns from soft targets: a photo with a second acceptable name puts SECOND_WEIGHT
 (normalised) of its target on it, so a navy-or-black photo does not teach that black is wrong.
-The L2
-penalty is chosen by 5-fold cross-validation, repeated 3 times, over L2_GRID, scoring the
+The L2 penalty is chosen by 5-fold cross-validation, repeated 3 times, over L2_GRID, scoring the
 namer's decisions as it makes them (the guards and the rules' kept colours included); the
 namer is then fitted to all dev photos and written with its figures. The held-out split is
 never read.
@@ -76,11 +75,11 @@ def cross_validated_accuracy(features: np.ndarray, rule_names: list[str], labels
     cross-validation, repeated with seeds 0.."""
     targets = soft_targets(labels, seconds)
     acceptable = [{label, second} - {""} for label, second in zip(labels, seconds)]
-    y = np.arange(len(labels))
+    count = len(labels)
     scores = []
     for seed in range(repeats):
-        order = np.random.default_rng(seed).permutation(len(y))
-        said = np.empty(len(y), dtype=int)
+        order = np.random.default_rng(seed).permutation(count)
+        said = np.empty(count, dtype=int)
         for fold in np.array_split(order, FOLDS):
             train = np.setdiff1d(order, fold)
             x_train, x_fold, _, _ = _standardised(features[train], features[fold])
@@ -128,8 +127,8 @@ def fit_colour_namer(backbone_state: dict[str, torch.Tensor], photos_dir: Path |
         namer.mean.copy_(torch.from_numpy(mean))
         namer.scale.copy_(torch.from_numpy(scale))
     rule = np.mean([name in ok for name, ok in zip(rule_names, acceptable)])
-    metrics = {"dev_photos": len(labels), "l2": l2, "second_weight": SECOND_WEIGHT, "cv_dev_accuracy": round(scores[l2], 4),
-               "rule_dev_accuracy": round(float(rule), 4),
+    metrics = {"dev_photos": len(labels), "l2": l2, "second_weight": SECOND_WEIGHT,
+               "cv_dev_accuracy": round(scores[l2], 4), "rule_dev_accuracy": round(float(rule), 4),
                "headline": {"name": "cross-validated accuracy on the dev labels", "value": round(scores[l2], 4)}}
     return namer, metrics
 
@@ -139,7 +138,8 @@ def add_commands(targets: dict) -> None:
         "colour", help="fit the colour namer to the photos whose colour was labelled by eye (dev split)")
     parser.add_argument("--photos", type=Path, default=None, metavar="DIR",
                         help="the clothing photos' train folder (default: the copies in assets/data/colour_labels)")
-    parser.add_argument("--output", type=Path, default=None, help=f"checkpoint path (default: assets/models/{CHECKPOINT})")
+    parser.add_argument("--output", type=Path, default=None,
+                        help=f"checkpoint path (default: assets/models/{CHECKPOINT})")
     parser.set_defaults(func=run_train)
 
 
