@@ -208,9 +208,18 @@ def namer_features(backbone: EarlyBackbone, rgb: np.ndarray) -> tuple[np.ndarray
     return features, C.read_colour(rgb, mask).name
 
 
-def decide(probabilities: np.ndarray, rule_name: str) -> str:
-    """The name said: the rules' where they read one of RULES_KEEP, else the regression's."""
-    return rule_name if rule_name in RULES_KEEP else NAMES[int(np.argmax(probabilities))]
+def decide(probabilities: np.ndarray, rule_name: str, flat: bool = False) -> str:
+    """The name said: the rules' where they read one of RULES_KEEP or the garment is flat (no
+    colour edges inside: ``is_flat``), else the regression's."""
+    return rule_name if flat or rule_name in RULES_KEEP else NAMES[int(np.argmax(probabilities))]
+
+
+def is_flat(features: np.ndarray) -> bool:
+    """A flat-coloured garment (inner edge density under PATTERN_EDGES): a drawn one or a studio
+    shot lies outside the phone photos the regression was fitted to (it named a drawn red bar
+    pink), and the rules name plain colours there as well as it does: of the 121 such dev
+    photos of 1,469, the rules were right on 105, the regression (out of fold) on 106."""
+    return bool(features[INNER_EDGES] < PATTERN_EDGES)
 
 
 def namer_path() -> Path:
@@ -232,7 +241,8 @@ def name_colour_in_detail(rgb: np.ndarray, namer: ColourNamer | None = None) -> 
     with torch.inference_mode():
         probabilities = namer.probabilities(torch.from_numpy(features)[None])[0].numpy()
     ranked = sorted(zip(NAMES, probabilities.tolist()), key=lambda item: -item[1])
-    return ColourNaming(name=decide(probabilities, rule_name), probabilities=dict(ranked), rule_name=rule_name)
+    return ColourNaming(name=decide(probabilities, rule_name, is_flat(features)), probabilities=dict(ranked),
+                        rule_name=rule_name)
 
 
 def name_colour(rgb: np.ndarray) -> str:

@@ -23,7 +23,7 @@ from torch import nn
 from shopdl_core import config
 from shopdl_core.checkpoints import fingerprint, save_checkpoint
 from shopdl_core.vision.colour_namer import (CHECKPOINT, CLIP, FEATURES, INPUT_SIDE, KIND, MAP_BLOCKS,
-                                             MODEL_NAME, NAMES, ColourNamer, decide, impossible,
+                                             MODEL_NAME, NAMES, ColourNamer, decide, impossible, is_flat,
                                              load_colour_namer, namer_features, namer_path)
 
 FOLDS = 5
@@ -87,7 +87,7 @@ def cross_validated_accuracy(features: np.ndarray, rule_names: list[str], labels
             with torch.no_grad():
                 logits = linear(x_fold).masked_fill(impossible(torch.from_numpy(features[fold])), float("-inf"))
             for index, row in zip(fold, logits.numpy()):
-                said[index] = NAMES.index(decide(row, rule_names[index]))
+                said[index] = NAMES.index(decide(row, rule_names[index], is_flat(features[index])))
         scores.append(np.mean([NAMES[s] in ok for s, ok in zip(said, acceptable)]))
     return float(np.mean(scores))
 

@@ -2,10 +2,10 @@
 
 Measured on the shipped copies (assets/data/colour_labels/photos) on 2026-12-03, on the 300
 held-out photos (150 of labelling round 1, 150 of round 4):
-- the learned namer (colour_namer, fitted to the 1,469 dev photos): 265 of 300 right = 0.883
-  (round 1: 136/150 = 0.907; round 4: 129/150 = 0.860);
+- the learned namer (colour_namer, fitted to the 1,469 dev photos): 263 of 300 right = 0.877
+  (round 1: 134/150 = 0.893; round 4: 129/150 = 0.860);
 - the naming rules alone (colour.rule_colour): 228 of 300 = 0.760.
-The floor sits 0.05 below the namer's figure, rounded down to 0.83; the namer must also stay
+The floor sits 0.05 below the namer's figure, rounded down to 0.82; the namer must also stay
 ahead of the rules on the same photos. Speed is not asserted here (timed tests on a shared
 machine are noise): `evaluate colour` prints the CPU milliseconds a photo on one torch thread.
 """
@@ -22,7 +22,7 @@ from shopdl_core.vision.colour_eval import evaluate_colour_reader, load_colour_l
 
 pytestmark = pytest.mark.slow
 
-HELDOUT_ACCURACY_FLOOR = 0.83  # measured 0.883, margin 0.05 rounded down
+HELDOUT_ACCURACY_FLOOR = 0.82  # measured 0.877, margin 0.05 rounded down
 HELDOUT_PHOTOS = 300
 
 

@@ -64,6 +64,7 @@ def test_the_rules_reading_stands_for_the_rare_chromatic_colours():
     for name in RULES_KEEP:
         assert decide(probabilities, name) == name
     assert decide(probabilities, "navy") == "black"  # elsewhere the regression decides
+    assert decide(probabilities, "navy", flat=True) == "navy"  # but not on a flat-coloured garment
 
 
 @pytest.mark.parametrize("colour, expected", [((235, 120, 30), "orange"), ((200, 40, 45), "red"),
