@@ -27,6 +27,7 @@ from shopdl_core.vision.colour import MULTICOLOUR, PALETTE, product_colour, rule
 from shopdl_core.vision.preprocess import WORK_SIZE, decode_photo
 
 SPLITS = ("dev", "heldout", "all")
+CATALOGUE_ROUND = "5"  # the labelling round that named the shop catalogue's own 200 photos (all held-out)
 READERS = {"namer": product_colour, "rules": rule_colour}  # the shipped reader, and its rules alone
 
 
@@ -145,7 +146,7 @@ def add_commands(targets: dict) -> None:
     parser.add_argument("--reader", choices=tuple(READERS), default="namer",
                         help="namer: the learned namer the shop uses (default); rules: the naming rules alone")
     parser.add_argument("--round", type=int, default=None, dest="labelling_round", metavar="N",
-                        help="only the photos of labelling round N (labels README: 1 to 4)")
+                        help="only the photos of labelling round N (labels README: 1 to 5; 5 is the catalogue's photos)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run_evaluate)
 

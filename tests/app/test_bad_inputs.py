@@ -92,8 +92,8 @@ class Case:
 
 CASES = [
     # Rating matrix cells, through the editor (its session state, as the browser sends it).
-    Case("rating above 5", RECOMMEND, lambda at: edit_ratings(at, {1: {"Black Sport Shoes": 7.0}}),
-         "row 'Ben', column 'Black Sport Shoes' holds '7'"),
+    Case("rating above 5", RECOMMEND, lambda at: edit_ratings(at, {1: {"Grey Sport Shoes": 7.0}}),
+         "row 'Ben', column 'Grey Sport Shoes' holds '7'"),
     Case("negative rating", RECOMMEND, lambda at: edit_ratings(at, {2: {"Black Sport Trousers": -2.0}}),
          "row 'Chloe', column 'Black Sport Trousers' holds '-2'"),
     Case("rating between 0 and 1", RECOMMEND, lambda at: edit_ratings(at, {3: {"Pink Classic Jacket": 0.5}}),

@@ -100,7 +100,7 @@ def test_filters_narrow_the_grid():
 def test_a_product_page_by_link():
     at = open_shop(product="P001", lang="en")
     assert not at.exception and not at.error
-    assert at.title[0].value == "Grey Everyday Dress"
+    assert at.title[0].value == "Black Everyday Dress"
     headers = [header.value for header in at.header]
     assert headers == ["Looks like this", "Shoppers who liked this also liked", "Reviews"]
     assert any(element.value.startswith(":orange-badge[") for element in at.markdown)  # PhotoCNN's tags

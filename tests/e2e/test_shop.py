@@ -10,8 +10,8 @@ pytestmark = pytest.mark.e2e
 VIEWPORTS = {"laptop": (1440, 900), "phone": (390, 844)}
 PAGES = {"shop": "", "with_reviews": "&product=P001", "without_reviews": "&product=P025"}
 HEADINGS = {("en", "shop"): "ShopDL shop", ("zh", "shop"): "ShopDL 商店",
-            ("en", "with_reviews"): "Grey Everyday Dress", ("zh", "with_reviews"): "灰色日常连衣裙",
-            ("en", "without_reviews"): "White Evening Hat", ("zh", "without_reviews"): "白色晚宴帽子"}
+            ("en", "with_reviews"): "Black Everyday Dress", ("zh", "with_reviews"): "黑色日常连衣裙",
+            ("en", "without_reviews"): "Beige Evening Hat", ("zh", "without_reviews"): "米色晚宴帽子"}
 
 # Every picture fetched and no element still a grey placeholder (on a loaded machine the pictures
 # arrive well after the script run has finished).
@@ -51,7 +51,7 @@ def test_a_product_link_is_a_real_link_and_the_like_follows_the_visitor(sized_pa
     page = sized_page(1440, 900)
     page.goto(f"{app_url}/?lang=en")
     wait_idle(page)
-    link = page.get_by_role("link", name="Grey Everyday Dress").first
+    link = page.get_by_role("link", name="Black Everyday Dress").first
     assert "product=P001" in link.get_attribute("href") and "lang=en" in link.get_attribute("href")
     link.click()
     wait_idle(page)
@@ -77,7 +77,7 @@ def test_a_copied_link_opens_the_product_for_a_new_visitor_without_their_likes(s
     second = sized_page(1440, 900)
     second.goto(shared)
     wait_idle(second)
-    assert second.get_by_role("heading", name="灰色日常连衣裙").first.is_visible()
+    assert second.get_by_role("heading", name="黑色日常连衣裙").first.is_visible()
     assert second.locator(".st-key-shop_like").is_visible()  # not liked: the like was the first viewer's
     assert_clean(second)
 

@@ -1,11 +1,11 @@
-"""The colour reader on the held-out photos (300 of 1,769) whose colour was labelled by eye.
+"""The colour reader on the held-out photos (500 of 1,969) whose colour was labelled by eye.
 
-Measured on the shipped copies (assets/data/colour_labels/photos) on 2026-12-03, on the 300
-held-out photos (150 of labelling round 1, 150 of round 4):
-- the learned namer (colour_namer, fitted to the 1,469 dev photos): 263 of 300 right = 0.877
-  (round 1: 134/150 = 0.893; round 4: 129/150 = 0.860);
-- the naming rules alone (colour.rule_colour): 228 of 300 = 0.760.
-The floor sits 0.05 below the namer's figure, rounded down to 0.82; the namer must also stay
+Measured on the shipped copies (assets/data/colour_labels/photos) on 2026-12-03, on the 500
+held-out photos (150 of labelling round 1, 150 of round 4, and round 5: the catalogue's 200):
+- the learned namer (colour_namer, fitted to the 1,469 dev photos): 431 of 500 right = 0.862
+  (round 1: 134/150 = 0.893; round 4: 129/150 = 0.860; round 5: 168/200 = 0.840, scored once);
+- the naming rules alone (colour.rule_colour): 378 of 500 = 0.756.
+The floor sits 0.05 below the namer's figure, rounded down to 0.81; the namer must also stay
 ahead of the rules on the same photos. Speed is not asserted here (timed tests on a shared
 machine are noise): `evaluate colour` prints the CPU milliseconds a photo on one torch thread.
 """
@@ -22,8 +22,8 @@ from shopdl_core.vision.colour_eval import evaluate_colour_reader, load_colour_l
 
 pytestmark = pytest.mark.slow
 
-HELDOUT_ACCURACY_FLOOR = 0.82  # measured 0.877, margin 0.05 rounded down
-HELDOUT_PHOTOS = 300
+HELDOUT_ACCURACY_FLOOR = 0.81  # measured 0.862, margin 0.05 rounded down
+HELDOUT_PHOTOS = 500
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,10 @@ def test_the_halves_are_apart_and_cover_every_class():
     dev, heldout = load_colour_labels("dev"), load_colour_labels("heldout")
     assert len(dev) == 1469 and len(heldout) == HELDOUT_PHOTOS and not set(dev["file"]) & set(heldout["file"])
     assert dev["class"].nunique() == heldout["class"].nunique() == 10
-    # rounds 2 and 3 (300 and 555 photos) are all dev; the held-out photos are 150 of round 1 and 150 of round 4
+    # rounds 2 and 3 (300 and 555 photos) are all dev; the held-out photos are 150 of round 1,
+    # 150 of round 4 and the 200 of round 5 (the catalogue's own photos)
     assert (heldout["round"] == "1").sum() == 150 and (heldout["round"] == "4").sum() == 150
+    assert (heldout["round"] == "5").sum() == 200 and not (dev["round"] == "5").any()
     assert (dev["round"] == "2").sum() == 300 and (dev["round"] == "3").sum() == 555
     assert (dev["round"] == "4").sum() == 464
 

@@ -35,8 +35,23 @@ def test_every_product_has_a_real_photo_of_its_class():
 
 def test_colour_column_is_read_from_the_shipped_picture():
     frame = catalog.load_catalog()
+    named = catalog_build.named_by_eye()
     for row in frame.iloc[::17].itertuples():
-        assert catalog_build.picture_colour(catalog.catalog_pictures_dir() / row.image) == row.colour
+        assert catalog_build.catalogue_colour(catalog.catalog_pictures_dir() / row.image, row.source, named) == row.colour
+
+
+def test_every_product_named_by_eye_carries_a_colour_people_gave_it():
+    named = catalog_build.named_by_eye()
+    frame = catalog.load_catalog()
+    assert set(frame["source"]) == set(named)  # all 200 of the catalogue's photos were named
+    for row in frame.itertuples():
+        assert row.colour in named[row.source], (row.Index, row.name, row.colour, named[row.source])
+
+
+def test_the_readers_colour_stands_unless_people_named_another():
+    assert catalog_build.shop_colour("navy", ("black", "navy")) == "navy"  # an acceptable reading is kept
+    assert catalog_build.shop_colour("grey", ("brown", "")) == "brown"  # a wrong one gives way to the label
+    assert catalog_build.shop_colour("grey", None) == "grey"  # a photo nobody named keeps the reading
 
 
 def test_demo_ratings_are_a_valid_matrix():
