@@ -3,7 +3,8 @@
 ``assets/data/catalog.csv`` holds 200 products, 20 per photo class (``config.PHOTO_CLASSES``).
 Each product's picture is a real photo from the training part of the clothing photos
 (Alexey Grigorev's clothing dataset, CC0), shipped downscaled in ``assets/data/photos/catalog``;
-its colour is read from that picture. ``shopdl_core.catalog_build`` writes the table, the
+its colour is read from that picture by the colour reader and checked by eye
+(``catalog_build.shop_colour``). ``shopdl_core.catalog_build`` writes the table, the
 pictures and ``demo_ratings.csv``; this module only reads them, and imports no vision code.
 """
 

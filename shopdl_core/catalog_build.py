@@ -9,7 +9,7 @@ is checked by people before it goes live. Its name, price and style line come fr
 tables below: names read "<colour> <line> <noun>", a line saying nothing the photo could
 contradict (a name like "Sandals" under a photo of trainers would).
 
-    python -m shopdl_core.catalog_build --recolour      # re-read the shipped pictures' colours
+    python -m shopdl_core.catalog_build --recolour      # re-read the shipped pictures' colours (labels stand)
     python -m shopdl_core.catalog_build --photos DIR    # draw new pictures from DIR (seeded)
 
 ``--recolour`` keeps every product id, picture, price and style line, and rewrites only the
@@ -114,7 +114,7 @@ def named_by_eye() -> dict[str, tuple[str, str]]:
 def shop_colour(read: str, named: tuple[str, str] | None) -> str:
     """The catalogue's colour of a product: the reader's reading ``read``, unless people named
     the photo (``named``: label, second name) and the reading is neither: then their label."""
-    return read if named is None or read in named else named[0]
+    return read if named is None or read in {name for name in named if name} else named[0]
 
 
 def catalogue_colour(path: Path, source: str, named: dict[str, tuple[str, str]]) -> str:
@@ -169,7 +169,7 @@ def build_demo_ratings(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def recoloured_rows() -> dict[str, list[tuple[str, str, str, str]]]:
-    """The shipped catalogue's rows with each colour read again from its picture."""
+    """The shipped catalogue's rows with each colour read again from its picture (``catalogue_colour``)."""
     shipped = pd.read_csv(config.catalog_path(), dtype={"product_id": str})
     named = named_by_eye()
     pictures = catalog.catalog_pictures_dir()
@@ -180,11 +180,12 @@ def recoloured_rows() -> dict[str, list[tuple[str, str, str, str]]]:
 
 def fresh_rows(train_dir: Path) -> dict[str, list[tuple[str, str, str, str]]]:
     """New pictures drawn from ``train_dir`` (the old ones are deleted), product i in line i mod 10."""
+    named = named_by_eye()  # read before the old pictures go: a bad labels file stops nothing half-done
     out = catalog.catalog_pictures_dir()
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.jpg"):
         old.unlink()
-    pictures, named = {}, named_by_eye()
+    pictures = {}
     for class_index, (category, paths) in enumerate(choose_catalog_photos(train_dir).items()):
         rows = []
         for offset, path in enumerate(paths):
@@ -202,7 +203,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m shopdl_core.catalog_build", description=main.__doc__)
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--recolour", action="store_true",
-                        help="keep ids, pictures, prices and lines; read each picture's colour again")
+                        help="keep ids, pictures, prices and lines; read each picture's colour again "
+                             "(where people named the photo and the reading is neither name, theirs stands)")
     source.add_argument("--photos", type=Path, help="the clothing photos' train folder (one sub-folder per class)")
     args = parser.parse_args(argv)
     frame = build_catalog(recoloured_rows() if args.recolour else fresh_rows(args.photos))

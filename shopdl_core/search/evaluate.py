@@ -6,7 +6,7 @@ A result counts when its true kind is one of the query's classes: the catalogue'
 for a folder of class sub-folders (the clothing photos' ``validation`` folder) the folder's name.
 Reported per language, per form of query (kind alone, colour and kind, a described need), for
 queries with and without a kind word of the caption table, the share of results in the query's
-colour (colour queries; as the colour reader names them), and the latency of one query.
+colour (colour queries; the catalogue's listed colours, or the colour reader's for a folder), and the latency of one query.
 """
 
 from __future__ import annotations

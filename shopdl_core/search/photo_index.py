@@ -1,9 +1,10 @@
 """The photos a search looks through: PhotoCNN's embedding, colour and kind of each.
 
 An index holds, per photo, PhotoCNN's pooled embedding (unit length, as for similar-product
-search), the colour the catalogue's colour reader names and the kind PhotoCNN names (or the
-catalogue's category). Both come from ``vision.search.classify_photos``, the one place where a
-photo's colour is read, so a better colour reader reaches search with no change here.
+search), its colour and its kind. For a folder of photos both are read by
+``vision.search.classify_photos``, the one place where a photo's colour is read (the colour
+reader) and PhotoCNN names the kind; for the catalogue they are its listed colour and category
+(``catalog.csv``: the reader's colour, checked by eye, see ``catalog_build.shop_colour``).
 """
 
 from __future__ import annotations

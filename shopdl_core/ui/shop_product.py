@@ -32,8 +32,10 @@ def product_url(product_id: str) -> str:
     return f"{base}/?{query}"
 
 
-def photo_tags(product_id: str) -> None:
-    """What PhotoCNN reads in the product's photo: kind, department, colour (cached per photo)."""
+def photo_tags(product_id: str, listed_colour: str) -> None:
+    """What PhotoCNN reads in the product's photo: kind, department, colour (cached per photo),
+    and a line where the colour read differs from the one listed: the catalogue's colour was
+    checked by eye (catalog_build.shop_colour), the reading is the model's own."""
     data = catalogue.picture_bytes(product_id)
     try:
         prediction = analysed_photo(photo_digest(data), data, silhouettes=False).prediction
@@ -47,6 +49,10 @@ def photo_tags(product_id: str) -> None:
         st.badge(kind_label(kind), color="orange")
         st.badge(pgettext("department", department), color="blue")
         st.badge(colour_label(colour), color="gray")
+    if colour != listed_colour:
+        st.caption(_("The colour reader reads {read} here; the shop lists {listed}, the colour people "
+                     "named when they checked the photo by eye.").format(read=colour_label(colour).lower(),
+                                                                         listed=colour_label(listed_colour).lower()))
 
 
 def _toggle(product_id: str, signal: str, on_label: str, off_label: str, icon: str) -> None:
@@ -69,7 +75,7 @@ def product_header(product: catalogue.ShopProduct) -> None:
         st.subheader(f"€{product.price:.2f}")
         st.markdown(" · ".join((kind_label(product.kind), colour_label(product.colour),
                                 pgettext("department", product.department))))
-        photo_tags(product.product_id)
+        photo_tags(product.product_id, product.colour)
         with st.container(horizontal=True):
             _toggle(product.product_id, "like", _("Like"), _("Liked"), "❤️")
             _toggle(product.product_id, "bag", _("Add to bag"), _("In your bag"), "🛍️")

@@ -34,7 +34,7 @@ def at():
 
 def test_default_render_shows_ranked_cards_and_the_evaluation(at):
     assert not at.exception and not at.error
-    # (the catalogue colours read by the colour reader feed content filtering: this order follows them)
+    # (the catalogue colours, read by the colour reader and checked by eye, feed content filtering: this order follows them)
     assert card_names(at) == ["Multicolour Sport Shorts", "White Summer T-Shirt", "Pink Classic Jacket", "Red Formal Trousers"]
     assert at.info[0].value.startswith("Ranked by a blend: 50% from similar shoppers")
     assert any(c.value.startswith("Ben rated it 5 ★") for c in at.caption)  # a neighbour reason (markdown-escaped)

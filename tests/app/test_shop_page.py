@@ -113,6 +113,16 @@ def test_a_product_page_by_link():
     assert at.session_state["shop_signals"] == {"P001": {"view"}}
 
 
+def test_a_product_whose_colour_was_corrected_by_eye_says_so_and_one_read_right_does_not():
+    # P001, a black pinstripe dress: the reader reads grey, people named it black (round 5)
+    at = open_shop(product="P001", lang="en")
+    assert any("The colour reader reads grey here; the shop lists black" in c.value for c in at.caption)
+    at = open_shop(product="P001", lang="zh")
+    assert any("颜色识别器在这里读出的是灰色" in c.value for c in at.caption)
+    at = open_shop(product="P002", lang="en")  # an orange dress, read orange
+    assert not any("The colour reader reads" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("bad, message", [("P999", "There is no product P999"),
                                           ("<script>alert(1)</script>", "is not a product id"),
                                           ("x" * 5000, "is not a product id")])
